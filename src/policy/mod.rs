@@ -1,0 +1,397 @@
+//! The policy engine: Rego rules compiled once into a regorus engine, then
+//! evaluated many times, in parallel, against objects from files or memory.
+//!
+//! Rules are indexed by the kinds they apply to. For each kind a generated
+//! dispatch rule gathers the violations of exactly the rules that apply, so one
+//! evaluation per object runs every applicable rule in one pass.
+
+mod patch;
+pub mod registry;
+
+pub use registry::{Profile, ProfileSelection, Rule, load_registry};
+
+use crate::finding::{Finding, Fix, InputError, Severity};
+use crate::source::{Document, Input, PathSeg};
+use rayon::prelude::*;
+use regorus::{Engine, Value};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write;
+use std::sync::Arc;
+
+const DISPATCH_PACKAGE: &str = "guard.dispatch";
+/// The dispatch rule for kinds no kind-specific rule names.
+const ANY_KIND: &str = "any_kind";
+
+/// Which rules run, and how severe each is.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub profile: ProfileSelection,
+    /// Rule ids turned off.
+    pub disabled: BTreeSet<String>,
+    /// Severities changed from the rules' defaults.
+    pub severity: BTreeMap<String, Severity>,
+}
+
+/// The error of a policy that cannot be loaded.
+#[derive(Debug)]
+pub struct PolicyError(pub String);
+
+impl std::fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for PolicyError {}
+
+/// Compiled policies: build once, then make an [`Evaluator`] per input set.
+#[derive(Clone)]
+pub struct PolicySet {
+    engine: Engine,
+    rules: Vec<Rule>,
+    /// Entry point per kind; kinds not listed use [`ANY_KIND`].
+    dispatch: HashMap<String, String>,
+    any_kind: String,
+}
+
+impl PolicySet {
+    /// The bundled rules that `selection` enables.
+    pub fn bundled(selection: &Selection) -> Result<PolicySet, PolicyError> {
+        let registry = load_registry().map_err(|e| PolicyError(e.to_string()))?;
+        let mut rules: Vec<Rule> = registry
+            .into_iter()
+            .filter(|rule| selection.profile.includes(rule.profile))
+            .filter(|rule| !selection.disabled.contains(&rule.id))
+            .collect();
+        for rule in &mut rules {
+            if let Some(severity) = selection.severity.get(&rule.id) {
+                rule.severity = *severity;
+            }
+        }
+        let mut engine = Engine::new();
+        engine.set_strict_builtin_errors(false);
+        for (file, source) in registry::bundled_policies() {
+            engine
+                .add_policy(file.to_string(), source.to_string())
+                .map_err(|e| PolicyError(format!("bundled policy {file}: {e}")))?;
+        }
+        let (dispatch_source, dispatch) = dispatch_module(&rules);
+        engine
+            .add_policy("guard/dispatch.rego".into(), dispatch_source)
+            .map_err(|e| PolicyError(format!("dispatch module: {e}")))?;
+        Ok(PolicySet {
+            engine,
+            rules,
+            dispatch,
+            any_kind: format!("data.{DISPATCH_PACKAGE}.{ANY_KIND}"),
+        })
+    }
+
+    /// The enabled rules, sorted by id.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules
+            .binary_search_by(|r| r.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.rules[i])
+    }
+
+    /// Prepares evaluation against `inventory`, the objects cross-object rules
+    /// may consult (the input set, or a cluster's objects), laid out as
+    /// Gatekeeper lays out `data.inventory`.
+    pub fn evaluator<'a>(&self, inventory: impl IntoIterator<Item = &'a Document>) -> Result<Evaluator, PolicyError> {
+        let mut engine = self.engine.clone();
+        let mut data = BTreeMap::new();
+        data.insert(Value::from("inventory"), inventory_value(inventory));
+        engine
+            .add_data(Value::from(data))
+            .map_err(|e| PolicyError(format!("inventory: {e}")))?;
+        // The first evaluation analyses the modules; do it once here so that
+        // every worker clones a warmed engine.
+        engine.set_input(Value::new_object());
+        engine
+            .eval_rule(self.any_kind.clone())
+            .map_err(|e| PolicyError(format!("policies do not compile: {e}")))?;
+        Ok(Evaluator {
+            policies: self.clone(),
+            engine,
+        })
+    }
+}
+
+/// A warmed engine with its inventory, ready to evaluate objects.
+pub struct Evaluator {
+    policies: PolicySet,
+    engine: Engine,
+}
+
+/// What evaluating a set of documents produced.
+#[derive(Debug, Default)]
+pub struct Evaluation {
+    pub findings: Vec<Finding>,
+    /// Objects whose evaluation failed, so were not (fully) checked.
+    pub errors: Vec<InputError>,
+}
+
+impl Evaluator {
+    pub fn policies(&self) -> &PolicySet {
+        &self.policies
+    }
+
+    /// Evaluates every document of `input`, in parallel.
+    pub fn evaluate(&self, input: &Input) -> Evaluation {
+        let parts: Vec<Evaluation> = input
+            .documents
+            .par_iter()
+            .map_init(
+                || self.engine.clone(),
+                |engine, doc| self.evaluate_with(engine, doc, &input.sources[doc.source].name),
+            )
+            .collect();
+        let mut all = Evaluation::default();
+        for mut part in parts {
+            all.findings.append(&mut part.findings);
+            all.errors.append(&mut part.errors);
+        }
+        all
+    }
+
+    /// Evaluates one document on this thread (the webhook's path).
+    pub fn evaluate_document(&self, doc: &Document, file: &Arc<str>) -> Evaluation {
+        let mut engine = self.engine.clone();
+        self.evaluate_with(&mut engine, doc, file)
+    }
+
+    fn evaluate_with(&self, engine: &mut Engine, doc: &Document, file: &Arc<str>) -> Evaluation {
+        let mut out = Evaluation::default();
+        let entry = self
+            .policies
+            .dispatch
+            .get(&doc.object.kind)
+            .unwrap_or(&self.policies.any_kind);
+        engine.set_input(doc.value.clone());
+        let result = match engine.eval_rule(entry.clone()) {
+            Ok(result) => result,
+            Err(error) => {
+                out.errors.push(InputError {
+                    message: format!("{} could not be evaluated: {error}", doc.object),
+                    location: doc.locate(file, &[]),
+                });
+                return out;
+            }
+        };
+        let Value::Set(results) = result else { return out };
+        for pair in results.iter() {
+            match self.finding(doc, file, pair) {
+                Ok(finding) => out.findings.push(finding),
+                Err(message) => out.errors.push(InputError {
+                    message,
+                    location: doc.locate(file, &[]),
+                }),
+            }
+        }
+        out
+    }
+
+    fn finding(&self, doc: &Document, file: &Arc<str>, pair: &Value) -> Result<Finding, String> {
+        let (id, violation) = match pair {
+            Value::Array(items) if items.len() == 2 => (&items[0], &items[1]),
+            _ => return Err("a dispatch result is not an [id, violation] pair".into()),
+        };
+        let id = id.as_string().map_err(|e| e.to_string())?;
+        let rule = self
+            .policies
+            .rule(id)
+            .ok_or_else(|| format!("result for unknown rule {id}"))?;
+        let field = |name: &str| match violation {
+            Value::Object(map) => map.get(&Value::from(name)),
+            _ => None,
+        };
+        let message = match field("msg") {
+            Some(Value::String(msg)) => msg.to_string(),
+            _ => return Err(format!("rule {id} returned a violation without a string msg")),
+        };
+        let path = field("path").map(value_path).unwrap_or_default();
+        let patch = match field("patch") {
+            Some(ops) => patch::to_json_patch(&doc.value, ops).map_err(|e| format!("rule {id}: {e}"))?,
+            None => Vec::new(),
+        };
+        Ok(Finding {
+            rule: rule.id.clone(),
+            severity: rule.severity,
+            message,
+            object: doc.object.clone(),
+            location: doc.locate(file, &path),
+            spec_location: None,
+            fix: Some(Fix {
+                description: rule.fix.clone(),
+                patch,
+            }),
+        })
+    }
+}
+
+/// A Rego path array (`["spec", "containers", 0]`) as path segments.
+fn value_path(value: &Value) -> Vec<PathSeg> {
+    let Value::Array(items) = value else { return Vec::new() };
+    items
+        .iter()
+        .filter_map(|item| match item {
+            Value::String(key) => Some(PathSeg::Key(key.to_string())),
+            Value::Number(n) => n.as_u64().map(|i| PathSeg::Index(i as usize)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Gatekeeper's inventory layout: `cluster[groupVersion][kind][name]` for
+/// cluster-scoped objects, `namespace[ns][groupVersion][kind][name]` for the
+/// rest. Objects without a namespace count as namespaced when their kind is
+/// namespaced, which a manifest set cannot tell; they go under `cluster` only
+/// when their kind is known to be cluster-scoped.
+fn inventory_value<'a>(docs: impl IntoIterator<Item = &'a Document>) -> Value {
+    type Tree = BTreeMap<String, BTreeMap<String, BTreeMap<String, BTreeMap<Value, Value>>>>;
+    let mut cluster: BTreeMap<String, BTreeMap<String, BTreeMap<Value, Value>>> = BTreeMap::new();
+    let mut namespaced: Tree = BTreeMap::new();
+    for doc in docs {
+        let Some(name) = doc.object.name.clone() else { continue };
+        let gv = doc.object.api_version.clone();
+        let kind = doc.object.kind.clone();
+        let slot = match (&doc.object.namespace, is_cluster_scoped(&kind)) {
+            (_, true) => cluster.entry(gv).or_default().entry(kind).or_default(),
+            (ns, false) => namespaced
+                .entry(ns.clone().unwrap_or_else(|| "default".into()))
+                .or_default()
+                .entry(gv)
+                .or_default()
+                .entry(kind)
+                .or_default(),
+        };
+        slot.insert(Value::from(name), doc.value.clone());
+    }
+    fn level<T>(map: BTreeMap<String, T>, f: impl Fn(T) -> Value) -> Value {
+        Value::from(
+            map.into_iter()
+                .map(|(k, v)| (Value::from(k), f(v)))
+                .collect::<BTreeMap<Value, Value>>(),
+        )
+    }
+    let kinds = |m: BTreeMap<String, BTreeMap<Value, Value>>| level(m, Value::from);
+    let mut root = BTreeMap::new();
+    root.insert(Value::from("cluster"), level(cluster, kinds));
+    root.insert(
+        Value::from("namespace"),
+        level(namespaced, |gvs| level(gvs, kinds)),
+    );
+    Value::from(root)
+}
+
+/// Built-in kinds that have no namespace.
+pub fn is_cluster_scoped(kind: &str) -> bool {
+    matches!(
+        kind,
+        "Namespace"
+            | "Node"
+            | "PersistentVolume"
+            | "ClusterRole"
+            | "ClusterRoleBinding"
+            | "CustomResourceDefinition"
+            | "StorageClass"
+            | "PriorityClass"
+            | "IngressClass"
+            | "RuntimeClass"
+            | "ValidatingWebhookConfiguration"
+            | "MutatingWebhookConfiguration"
+            | "ValidatingAdmissionPolicy"
+            | "ValidatingAdmissionPolicyBinding"
+            | "APIService"
+            | "CSIDriver"
+            | "CSINode"
+            | "VolumeAttachment"
+            | "ClusterIssuer"
+            | "GatewayClass"
+    )
+}
+
+/// Generates the dispatch package: one set rule per kind named by some rule,
+/// plus one for every other kind, each gathering `[id, violation]` pairs from
+/// exactly the rules that apply.
+fn dispatch_module(rules: &[Rule]) -> (String, HashMap<String, String>) {
+    let mut kinds: BTreeSet<&str> = BTreeSet::new();
+    for rule in rules {
+        kinds.extend(rule.kinds.iter().map(String::as_str));
+    }
+    let kinds: Vec<&str> = kinds
+        .into_iter()
+        .filter(|k| k.chars().all(|c| c.is_ascii_alphanumeric()))
+        .collect();
+    let mut source = format!("package {DISPATCH_PACKAGE}\n\n");
+    let mut dispatch = HashMap::new();
+    let mut emit = |name: &str, kind: Option<&str>| {
+        let mut any = false;
+        for rule in rules {
+            let Some(package) = &rule.package else { continue };
+            let applies = match kind {
+                Some(kind) => rule.applies_to(kind),
+                None => rule.kinds.is_empty(),
+            };
+            if applies {
+                any = true;
+                let _ = writeln!(
+                    source,
+                    "{name} contains [\"{}\", v] if {{\n\tsome v in data.{package}.violation\n}}\n",
+                    rule.id
+                );
+            }
+        }
+        if !any {
+            let _ = writeln!(source, "{name} := set()\n");
+        }
+    };
+    emit(ANY_KIND, None);
+    for kind in kinds {
+        let name = format!("k_{kind}");
+        emit(&name, Some(kind));
+        dispatch.insert(kind.to_string(), format!("data.{DISPATCH_PACKAGE}.{name}"));
+    }
+    (source, dispatch)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_loads_with_unique_ids_and_full_metadata() {
+        let rules = load_registry().unwrap();
+        assert!(rules.len() >= 14, "{} rules", rules.len());
+        for rule in &rules {
+            assert!(rule.id.starts_with("GRD") && rule.id.len() == 6, "{}", rule.id);
+            assert!(!rule.title.is_empty() && !rule.rationale.is_empty() && !rule.fix.is_empty(), "{}", rule.id);
+        }
+    }
+
+    #[test]
+    fn every_bundled_rule_has_a_failing_example() {
+        for rule in load_registry().unwrap() {
+            if rule.package.is_some() {
+                assert!(rule.example.is_some(), "{} has no testdata/rules/{}/fail.yaml", rule.id, rule.id);
+            }
+        }
+    }
+
+    #[test]
+    fn profiles_select_the_documented_rules() {
+        let baseline = PolicySet::bundled(&Selection {
+            profile: ProfileSelection::Baseline,
+            ..Selection::default()
+        })
+        .unwrap();
+        assert!(baseline.rules().iter().all(|r| matches!(r.profile, Profile::Baseline | Profile::Input)));
+        let all = PolicySet::bundled(&Selection::default()).unwrap();
+        assert!(all.rules().len() > baseline.rules().len());
+    }
+}

@@ -1,0 +1,71 @@
+//! Every bundled rule against its fixtures: `testdata/rules/<ID>/fail.yaml`
+//! must raise the rule exactly as `fail.golden` says (positions included), and
+//! `pass.yaml` must not raise it. `GUARD_BLESS=1 cargo test` rewrites goldens.
+
+use guard::check::check;
+use guard::config::Config;
+use guard::policy::{PolicySet, Selection};
+use guard::source::Input;
+use std::path::Path;
+use std::sync::Arc;
+
+fn findings_of(policies: &PolicySet, file: &Path, rule: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(file).unwrap();
+    let name = format!("testdata/rules/{rule}/{}", file.file_name().unwrap().to_string_lossy());
+    let input = Input::from_text(Arc::from(name.as_str()), &text);
+    assert!(input.errors.is_empty(), "{name}: {:?}", input.errors);
+    let report = check(policies, &Config::default(), input).unwrap();
+    assert!(report.errors.is_empty(), "{name}: {:?}", report.errors);
+    report
+        .findings
+        .iter()
+        .filter(|f| f.rule == rule)
+        .map(|f| {
+            let patch = f
+                .fix
+                .as_ref()
+                .filter(|fix| !fix.patch.is_empty())
+                .map(|fix| format!("\n    patch: {}", serde_json::to_string(&fix.patch).unwrap()))
+                .unwrap_or_default();
+            format!(
+                "{}:{}:{} {} {} [{}]{patch}",
+                f.location.file, f.location.line, f.location.column, f.rule, f.message, f.location.path
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_rule_fails_its_failing_fixture_and_passes_its_passing_one() {
+    let policies = PolicySet::bundled(&Selection::default()).unwrap();
+    let bless = std::env::var_os("GUARD_BLESS").is_some();
+    let mut problems = Vec::new();
+    for rule in policies.rules().iter().filter(|r| r.package.is_some()) {
+        let dir = Path::new("testdata/rules").join(&rule.id);
+        let fail = findings_of(&policies, &dir.join("fail.yaml"), &rule.id);
+        if fail.is_empty() {
+            problems.push(format!("{}: fail.yaml raises nothing", rule.id));
+        }
+        let rendered = fail.join("\n") + "\n";
+        let golden = dir.join("fail.golden");
+        if bless {
+            std::fs::write(&golden, &rendered).unwrap();
+        } else {
+            match std::fs::read_to_string(&golden) {
+                Ok(expected) if expected == rendered => {}
+                Ok(expected) => problems.push(format!("{}: fail.golden differs\n--- expected\n{expected}--- actual\n{rendered}", rule.id)),
+                Err(_) => problems.push(format!("{}: no fail.golden (run with GUARD_BLESS=1)", rule.id)),
+            }
+        }
+        let pass_file = dir.join("pass.yaml");
+        if !pass_file.is_file() {
+            problems.push(format!("{}: no pass.yaml", rule.id));
+            continue;
+        }
+        let pass = findings_of(&policies, &pass_file, &rule.id);
+        if !pass.is_empty() {
+            problems.push(format!("{}: pass.yaml raises {pass:?}", rule.id));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
