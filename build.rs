@@ -15,7 +15,11 @@ fn main() {
     policies.sort();
     let mut out = String::from("pub static POLICIES: &[(&str, &str)] = &[\n");
     for rel in &policies {
-        writeln!(out, "    ({rel:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/{rel}\"))),").unwrap();
+        writeln!(
+            out,
+            "    ({rel:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/{rel}\"))),"
+        )
+        .unwrap();
     }
     out.push_str("];\n\npub static EXAMPLES: &[(&str, &str)] = &[\n");
     let mut examples = Vec::new();
@@ -37,7 +41,9 @@ fn main() {
 }
 
 fn collect(dir: &Path, rel: &str, out: &mut Vec<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let child_rel = format!("{rel}/{name}");

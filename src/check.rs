@@ -54,19 +54,28 @@ impl std::fmt::Display for CheckError {
 impl std::error::Error for CheckError {}
 
 /// Checks `input` against `policies`, applying the config's excludes and waivers.
-pub fn check(policies: &PolicySet, config: &Config, mut input: Input) -> Result<Report, CheckError> {
-    config.apply_excludes(&mut input).map_err(CheckError::Config)?;
-    let evaluator = policies.evaluator(&input.documents).map_err(CheckError::Policy)?;
+pub fn check(
+    policies: &PolicySet,
+    config: &Config,
+    mut input: Input,
+) -> Result<Report, CheckError> {
+    config
+        .apply_excludes(&mut input)
+        .map_err(CheckError::Config)?;
+    let evaluator = policies
+        .evaluator(&input.documents)
+        .map_err(CheckError::Policy)?;
     let evaluation = evaluator.evaluate(&input);
     let mut findings = evaluation.findings;
     findings.extend(issue_findings(policies, &input.issues));
-    let waivers = Waivers::collect(config, &input.sources, &input.documents).map_err(|message| {
-        CheckError::Config(ConfigError {
-            file: config.file.clone().unwrap_or_default(),
-            pos: None,
-            message,
-        })
-    })?;
+    let waivers =
+        Waivers::collect(config, &input.sources, &input.documents).map_err(|message| {
+            CheckError::Config(ConfigError {
+                file: config.file.clone().unwrap_or_default(),
+                pos: None,
+                message,
+            })
+        })?;
     let outcome = waivers.apply(findings);
     let mut findings: Vec<Finding> = outcome
         .findings
@@ -86,7 +95,11 @@ pub fn check(policies: &PolicySet, config: &Config, mut input: Input) -> Result<
     sort_findings(&mut findings);
     let mut errors = input.errors;
     errors.extend(evaluation.errors);
-    errors.sort_by(|a, b| a.location.cmp(&b.location).then_with(|| a.message.cmp(&b.message)));
+    errors.sort_by(|a, b| {
+        a.location
+            .cmp(&b.location)
+            .then_with(|| a.message.cmp(&b.message))
+    });
     let count = |severity| findings.iter().filter(|f| f.severity == severity).count();
     let summary = Summary {
         files: input.sources.len(),
@@ -107,7 +120,10 @@ pub fn check(policies: &PolicySet, config: &Config, mut input: Input) -> Result<
     })
 }
 
-fn issue_findings<'a>(policies: &'a PolicySet, issues: &'a [InputIssue]) -> impl Iterator<Item = Finding> + 'a {
+fn issue_findings<'a>(
+    policies: &'a PolicySet,
+    issues: &'a [InputIssue],
+) -> impl Iterator<Item = Finding> + 'a {
     issues.iter().filter_map(move |issue| {
         let (rule, message, object, location) = match issue {
             InputIssue::DuplicateKey {
@@ -117,13 +133,19 @@ fn issue_findings<'a>(policies: &'a PolicySet, issues: &'a [InputIssue]) -> impl
                 second,
             } => (
                 builtin::DUPLICATE_KEY,
-                format!("key {key:?} is repeated (first at line {}); kubectl rejects this document", first.line),
+                format!(
+                    "key {key:?} is repeated (first at line {}); kubectl rejects this document",
+                    first.line
+                ),
                 object.clone(),
                 second.clone(),
             ),
-            InputIssue::NotAnObject { reason, location } => {
-                (builtin::NOT_AN_OBJECT, reason.clone(), ObjectRef::default(), location.clone())
-            }
+            InputIssue::NotAnObject { reason, location } => (
+                builtin::NOT_AN_OBJECT,
+                reason.clone(),
+                ObjectRef::default(),
+                location.clone(),
+            ),
         };
         let rule = policies.rule(rule)?;
         Some(Finding {

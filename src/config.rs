@@ -100,7 +100,14 @@ pub struct ConfigError {
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.pos {
-            Some(pos) => write!(f, "{}:{}:{}: {}", self.file.display(), pos.line, pos.column, self.message),
+            Some(pos) => write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file.display(),
+                pos.line,
+                pos.column,
+                self.message
+            ),
             None => write!(f, "{}: {}", self.file.display(), self.message),
         }
     }
@@ -138,7 +145,13 @@ impl Config {
         })?;
         let root = file
             .parent()
-            .map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p })
+            .map(|p| {
+                if p.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    p
+                }
+            })
             .unwrap_or(Path::new("."))
             .to_path_buf();
         let mut config = Config::parse(file, &text)?;
@@ -163,19 +176,27 @@ impl Config {
             return Ok(Config::default());
         };
         if let Some(dup) = doc.duplicate_keys.first() {
-            return Err(error(Some(dup.second), format!("duplicate key {:?}; remove one", dup.key)));
+            return Err(error(
+                Some(dup.second),
+                format!("duplicate key {:?}; remove one", dup.key),
+            ));
         }
-        let json: serde_json::Value = serde_json::to_value(&doc.value)
-            .map_err(|e| error(Some(doc.start), e.to_string()))?;
+        let json: serde_json::Value =
+            serde_json::to_value(&doc.value).map_err(|e| error(Some(doc.start), e.to_string()))?;
         if let Some(problem) = VALIDATOR.iter_errors(&json).next() {
             let path = pointer_segments(&doc.spans, problem.instance_path().as_str());
             let (pos, _) = doc.spans.lookup(&path);
-            return Err(error(Some(pos), format!("{problem} (see schemas/config.schema.json)")));
+            return Err(error(
+                Some(pos),
+                format!("{problem} (see schemas/config.schema.json)"),
+            ));
         }
         let mut config: Config =
             serde_json::from_value(json).map_err(|e| error(Some(doc.start), e.to_string()))?;
         for (index, entry) in config.ignore.iter_mut().enumerate() {
-            let (pos, _) = doc.spans.lookup(&[PathSeg::Key("ignore".into()), PathSeg::Index(index)]);
+            let (pos, _) = doc
+                .spans
+                .lookup(&[PathSeg::Key("ignore".into()), PathSeg::Index(index)]);
             entry.location = Location {
                 file: name.clone(),
                 line: pos.line,

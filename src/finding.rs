@@ -70,7 +70,11 @@ pub struct ObjectRef {
 
 impl fmt::Display for ObjectRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = if self.kind.is_empty() { "object" } else { &self.kind };
+        let kind = if self.kind.is_empty() {
+            "object"
+        } else {
+            &self.kind
+        };
         match (&self.namespace, &self.name) {
             (Some(ns), Some(name)) => write!(f, "{kind} {ns}/{name}"),
             (None, Some(name)) => write!(f, "{kind} {name}"),

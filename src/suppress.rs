@@ -17,7 +17,10 @@ use std::sync::Arc;
 pub const ANNOTATION: &str = "guard.dev/ignore";
 
 enum Scope {
-    Object { file: Arc<str>, object: ObjectRef },
+    Object {
+        file: Arc<str>,
+        object: ObjectRef,
+    },
     Config {
         paths: Option<globset::GlobSet>,
         kinds: Vec<String>,
@@ -78,18 +81,28 @@ pub struct Outcome {
 }
 
 impl Waivers {
-    pub fn collect(config: &Config, sources: &[Source], documents: &[Document]) -> Result<Waivers, String> {
+    pub fn collect(
+        config: &Config,
+        sources: &[Source],
+        documents: &[Document],
+    ) -> Result<Waivers, String> {
         let mut waivers = Vec::new();
         for doc in documents {
             let file = &sources[doc.source].name;
-            let Some(text) = annotation(&doc.value) else { continue };
+            let Some(text) = annotation(&doc.value) else {
+                continue;
+            };
             let path = [
                 PathSeg::Key("metadata".into()),
                 PathSeg::Key("annotations".into()),
                 PathSeg::Key(ANNOTATION.into()),
             ];
             let location = doc.locate(file, &path);
-            for entry in text.split(['\n', ';']).map(str::trim).filter(|e| !e.is_empty()) {
+            for entry in text
+                .split(['\n', ';'])
+                .map(str::trim)
+                .filter(|e| !e.is_empty())
+            {
                 let (ids, reason) = match entry.split_once(':') {
                     Some((ids, reason)) => (ids, Some(reason.trim()).filter(|r| !r.is_empty())),
                     None => (entry, None),
@@ -98,7 +111,13 @@ impl Waivers {
                     .split([',', ' '])
                     .map(str::trim)
                     .filter(|id| !id.is_empty())
-                    .map(|id| if id.eq_ignore_ascii_case("all") { "*".to_string() } else { id.to_string() })
+                    .map(|id| {
+                        if id.eq_ignore_ascii_case("all") {
+                            "*".to_string()
+                        } else {
+                            id.to_string()
+                        }
+                    })
                     .collect();
                 waivers.push(Waiver {
                     rules,
@@ -154,7 +173,10 @@ impl Waivers {
                 ));
             }
         }
-        Outcome { findings: kept, suppressed }
+        Outcome {
+            findings: kept,
+            suppressed,
+        }
     }
 }
 
@@ -193,9 +215,15 @@ fn config_waiver(config: &Config, entry: &IgnoreEntry) -> Result<Waiver, String>
 }
 
 fn annotation(value: &Value) -> Option<&str> {
-    let Value::Object(root) = value else { return None };
-    let Some(Value::Object(metadata)) = root.get(&Value::from("metadata")) else { return None };
-    let Some(Value::Object(annotations)) = metadata.get(&Value::from("annotations")) else { return None };
+    let Value::Object(root) = value else {
+        return None;
+    };
+    let Some(Value::Object(metadata)) = root.get(&Value::from("metadata")) else {
+        return None;
+    };
+    let Some(Value::Object(annotations)) = metadata.get(&Value::from("annotations")) else {
+        return None;
+    };
     match annotations.get(&Value::from(ANNOTATION)) {
         Some(Value::String(text)) => Some(text),
         _ => None,

@@ -11,7 +11,10 @@ use std::sync::Arc;
 
 fn findings_of(policies: &PolicySet, file: &Path, rule: &str) -> Vec<String> {
     let text = std::fs::read_to_string(file).unwrap();
-    let name = format!("testdata/rules/{rule}/{}", file.file_name().unwrap().to_string_lossy());
+    let name = format!(
+        "testdata/rules/{rule}/{}",
+        file.file_name().unwrap().to_string_lossy()
+    );
     let input = Input::from_text(Arc::from(name.as_str()), &text);
     assert!(input.errors.is_empty(), "{name}: {:?}", input.errors);
     let report = check(policies, &Config::default(), input).unwrap();
@@ -25,11 +28,21 @@ fn findings_of(policies: &PolicySet, file: &Path, rule: &str) -> Vec<String> {
                 .fix
                 .as_ref()
                 .filter(|fix| !fix.patch.is_empty())
-                .map(|fix| format!("\n    patch: {}", serde_json::to_string(&fix.patch).unwrap()))
+                .map(|fix| {
+                    format!(
+                        "\n    patch: {}",
+                        serde_json::to_string(&fix.patch).unwrap()
+                    )
+                })
                 .unwrap_or_default();
             format!(
                 "{}:{}:{} {} {} [{}]{patch}",
-                f.location.file, f.location.line, f.location.column, f.rule, f.message, f.location.path
+                f.location.file,
+                f.location.line,
+                f.location.column,
+                f.rule,
+                f.message,
+                f.location.path
             )
         })
         .collect()
@@ -53,8 +66,14 @@ fn every_rule_fails_its_failing_fixture_and_passes_its_passing_one() {
         } else {
             match std::fs::read_to_string(&golden) {
                 Ok(expected) if expected == rendered => {}
-                Ok(expected) => problems.push(format!("{}: fail.golden differs\n--- expected\n{expected}--- actual\n{rendered}", rule.id)),
-                Err(_) => problems.push(format!("{}: no fail.golden (run with GUARD_BLESS=1)", rule.id)),
+                Ok(expected) => problems.push(format!(
+                    "{}: fail.golden differs\n--- expected\n{expected}--- actual\n{rendered}",
+                    rule.id
+                )),
+                Err(_) => problems.push(format!(
+                    "{}: no fail.golden (run with GUARD_BLESS=1)",
+                    rule.id
+                )),
             }
         }
         let pass_file = dir.join("pass.yaml");
@@ -68,4 +87,19 @@ fn every_rule_fails_its_failing_fixture_and_passes_its_passing_one() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn docs_rules_md_is_generated_from_the_registry() {
+    let rules = guard::policy::load_registry().unwrap();
+    let expected = guard::policy::docs::rules_markdown(&rules);
+    let path = Path::new("docs/rules.md");
+    if std::env::var_os("GUARD_BLESS").is_some() {
+        std::fs::write(path, &expected).unwrap();
+    }
+    let actual = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        actual == expected,
+        "docs/rules.md is stale: run `cargo run -- rules --format markdown > docs/rules.md`"
+    );
 }

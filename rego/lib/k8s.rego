@@ -31,22 +31,110 @@ pod_metadata := object.get(input, pod_metadata_path, {})
 
 container_fields := ["initContainers", "containers", "ephemeralContainers"]
 
+# `x` when it is a collection, otherwise an empty array. Iterate over fields
+# of the input with `some v in items(x)`: a manifest may hold `null` (or any
+# scalar) where a list belongs, and regorus aborts the whole evaluation of
+# the object on `some v in null` where OPA would just find nothing.
+items(x) := x if {
+	is_array(x)
+} else := x if {
+	is_object(x)
+} else := x if {
+	is_set(x)
+} else := []
+
 # Every container of the pod spec: {"path", "container", "field"}.
 containers contains {"path": array.concat(pod_spec_path, [field, i]), "container": c, "field": field} if {
 	some field in container_fields
-	some i, c in pod_spec[field]
+	some i, c in items(pod_spec[field])
 	is_object(c)
 }
 
-# The security context of the pod, {} when unset.
-pod_security_context := object.get(pod_spec, "securityContext", {})
+# The security context of the pod, {} when unset (or null).
+pod_security_context := sc if {
+	sc := object.get(pod_spec, "securityContext", {})
+	is_object(sc)
+} else := {}
 
+# Path from the object root to the pod's security context.
+pod_security_context_path := array.concat(pod_spec_path, ["securityContext"])
+
+# A container's security context, {} when unset (or null); `c` is an element
+# of `containers`.
+security_context(c) := sc if {
+	sc := object.get(c.container, "securityContext", {})
+	is_object(sc)
+} else := {}
+
+# Path from the object root to a container's security context.
+security_context_path(c) := array.concat(c.path, ["securityContext"])
+
+# Whether a field is set to a real value: present and not null.
+has_value(obj, key) if {
+	is_object(obj)
+	obj[key] != null
+}
+
+# `spec.os.name: windows`: the Restricted controls that only make sense on
+# Linux (privilege escalation, seccomp, capabilities) do not apply.
 is_windows if pod_spec.os.name == "windows"
+
+# `spec.hostUsers: false`: the pod runs in its own user namespace, so root in
+# the container is not root on the node, and the standard relaxes the checks
+# of runAsNonRoot, runAsUser and (Baseline) procMount.
+in_user_namespace if pod_spec.hostUsers == false
 
 # A container's name, or its index when it has none, for messages.
 container_label(c) := sprintf("%s %q", [trim_suffix(c.field, "s"), c.container.name]) if is_string(c.container.name)
 
-container_label(c) := sprintf("%s %d", [trim_suffix(c.field, "s"), c.path[count(c.path) - 1]]) if not is_string(c.container.name)
+container_label(c) := sprintf("%s %d", [trim_suffix(c.field, "s"), c.path[count(c.path) - 1]]) if {
+	not is_string(object.get(c.container, "name", null))
+}
+
+# Labels of several containers, sorted, for one message: `container "a", initContainer "b"`.
+container_labels(cs) := concat(", ", sort([container_label(c) | some c in cs]))
 
 # The object's name for messages.
 name := object.get(input, ["metadata", "name"], "(unnamed)")
+
+# The pod's security context and every container's, each with a label for
+# messages and its path: {"label", "path", "context"}. For the controls that
+# apply the same way at both levels.
+security_contexts contains {
+	"label": "pod",
+	"path": pod_security_context_path,
+	"context": pod_security_context,
+} if pod_spec
+
+security_contexts contains {
+	"label": container_label(c),
+	"path": security_context_path(c),
+	"context": security_context(c),
+} if {
+	some c in containers
+}
+
+# A volume's name, or its index when it has none, for messages.
+volume_label(i, vol) := sprintf("volume %q", [vol.name]) if is_string(vol.name)
+
+volume_label(i, vol) := sprintf("volume %d", [i]) if {
+	not is_string(object.get(vol, "name", null))
+}
+
+# Capabilities a container may add under PSS Baseline (the container
+# runtime's default set, less NET_RAW).
+baseline_capabilities := {
+	"AUDIT_WRITE",
+	"CHOWN",
+	"DAC_OVERRIDE",
+	"FOWNER",
+	"FSETID",
+	"KILL",
+	"MKNOD",
+	"NET_BIND_SERVICE",
+	"SETFCAP",
+	"SETGID",
+	"SETPCAP",
+	"SETUID",
+	"SYS_CHROOT",
+}

@@ -5,6 +5,7 @@
 //! dispatch rule gathers the violations of exactly the rules that apply, so one
 //! evaluation per object runs every applicable rule in one pass.
 
+pub mod docs;
 mod patch;
 pub mod registry;
 
@@ -19,6 +20,8 @@ use std::fmt::Write;
 use std::sync::Arc;
 
 const DISPATCH_PACKAGE: &str = "guard.dispatch";
+/// The rule whose value guard stores at `data.guard.facts` once per input set.
+const INVENTORY_FACTS: &str = "data.guard.lib.inventory.facts";
 /// The dispatch rule for kinds no kind-specific rule names.
 const ANY_KIND: &str = "any_kind";
 
@@ -30,6 +33,9 @@ pub struct Selection {
     pub disabled: BTreeSet<String>,
     /// Severities changed from the rules' defaults.
     pub severity: BTreeMap<String, Severity>,
+    /// The Kubernetes version manifests target (`1.29`), for rules about
+    /// deprecated and removed APIs; `data.guard.config.kubernetes_version`.
+    pub kubernetes_version: Option<String>,
 }
 
 /// The error of a policy that cannot be loaded.
@@ -52,6 +58,8 @@ pub struct PolicySet {
     /// Entry point per kind; kinds not listed use [`ANY_KIND`].
     dispatch: HashMap<String, String>,
     any_kind: String,
+    /// `data.guard.config`, settings rules may read.
+    settings: Value,
 }
 
 impl PolicySet {
@@ -79,11 +87,19 @@ impl PolicySet {
         engine
             .add_policy("guard/dispatch.rego".into(), dispatch_source)
             .map_err(|e| PolicyError(format!("dispatch module: {e}")))?;
+        let mut settings = BTreeMap::new();
+        if let Some(version) = &selection.kubernetes_version {
+            settings.insert(
+                Value::from("kubernetes_version"),
+                Value::from(version.as_str()),
+            );
+        }
         Ok(PolicySet {
             engine,
             rules,
             dispatch,
             any_kind: format!("data.{DISPATCH_PACKAGE}.{ANY_KIND}"),
+            settings: Value::from(settings),
         })
     }
 
@@ -102,13 +118,32 @@ impl PolicySet {
     /// Prepares evaluation against `inventory`, the objects cross-object rules
     /// may consult (the input set, or a cluster's objects), laid out as
     /// Gatekeeper lays out `data.inventory`.
-    pub fn evaluator<'a>(&self, inventory: impl IntoIterator<Item = &'a Document>) -> Result<Evaluator, PolicyError> {
+    pub fn evaluator<'a>(
+        &self,
+        inventory: impl IntoIterator<Item = &'a Document>,
+    ) -> Result<Evaluator, PolicyError> {
         let mut engine = self.engine.clone();
         let mut data = BTreeMap::new();
         data.insert(Value::from("inventory"), inventory_value(inventory));
+        let mut guard = BTreeMap::new();
+        guard.insert(Value::from("config"), self.settings.clone());
+        data.insert(Value::from("guard"), Value::from(guard));
         engine
             .add_data(Value::from(data))
             .map_err(|e| PolicyError(format!("inventory: {e}")))?;
+        // Views of the inventory that no object changes: computed once here
+        // rather than in every object's evaluation.
+        engine.set_input(Value::new_object());
+        let facts = engine
+            .eval_rule(INVENTORY_FACTS.into())
+            .map_err(|e| PolicyError(format!("inventory facts: {e}")))?;
+        let mut facts_root = BTreeMap::new();
+        facts_root.insert(Value::from("facts"), facts);
+        let mut guard_root = BTreeMap::new();
+        guard_root.insert(Value::from("guard"), Value::from(facts_root));
+        engine
+            .add_data(Value::from(guard_root))
+            .map_err(|e| PolicyError(format!("inventory facts: {e}")))?;
         // The first evaluation analyses the modules; do it once here so that
         // every worker clones a warmed engine.
         engine.set_input(Value::new_object());
@@ -183,7 +218,9 @@ impl Evaluator {
                 return out;
             }
         };
-        let Value::Set(results) = result else { return out };
+        let Value::Set(results) = result else {
+            return out;
+        };
         for pair in results.iter() {
             match self.finding(doc, file, pair) {
                 Ok(finding) => out.findings.push(finding),
@@ -212,11 +249,17 @@ impl Evaluator {
         };
         let message = match field("msg") {
             Some(Value::String(msg)) => msg.to_string(),
-            _ => return Err(format!("rule {id} returned a violation without a string msg")),
+            _ => {
+                return Err(format!(
+                    "rule {id} returned a violation without a string msg"
+                ));
+            }
         };
         let path = field("path").map(value_path).unwrap_or_default();
         let patch = match field("patch") {
-            Some(ops) => patch::to_json_patch(&doc.value, ops).map_err(|e| format!("rule {id}: {e}"))?,
+            Some(ops) => {
+                patch::to_json_patch(&doc.value, ops).map_err(|e| format!("rule {id}: {e}"))?
+            }
             None => Vec::new(),
         };
         Ok(Finding {
@@ -236,7 +279,9 @@ impl Evaluator {
 
 /// A Rego path array (`["spec", "containers", 0]`) as path segments.
 fn value_path(value: &Value) -> Vec<PathSeg> {
-    let Value::Array(items) = value else { return Vec::new() };
+    let Value::Array(items) = value else {
+        return Vec::new();
+    };
     items
         .iter()
         .filter_map(|item| match item {
@@ -257,7 +302,9 @@ fn inventory_value<'a>(docs: impl IntoIterator<Item = &'a Document>) -> Value {
     let mut cluster: BTreeMap<String, BTreeMap<String, BTreeMap<Value, Value>>> = BTreeMap::new();
     let mut namespaced: Tree = BTreeMap::new();
     for doc in docs {
-        let Some(name) = doc.object.name.clone() else { continue };
+        let Some(name) = doc.object.name.clone() else {
+            continue;
+        };
         let gv = doc.object.api_version.clone();
         let kind = doc.object.kind.clone();
         let slot = match (&doc.object.namespace, is_cluster_scoped(&kind)) {
@@ -333,7 +380,9 @@ fn dispatch_module(rules: &[Rule]) -> (String, HashMap<String, String>) {
     let mut emit = |name: &str, kind: Option<&str>| {
         let mut any = false;
         for rule in rules {
-            let Some(package) = &rule.package else { continue };
+            let Some(package) = &rule.package else {
+                continue;
+            };
             let applies = match kind {
                 Some(kind) => rule.applies_to(kind),
                 None => rule.kinds.is_empty(),
@@ -369,8 +418,16 @@ mod tests {
         let rules = load_registry().unwrap();
         assert!(rules.len() >= 14, "{} rules", rules.len());
         for rule in &rules {
-            assert!(rule.id.starts_with("GRD") && rule.id.len() == 6, "{}", rule.id);
-            assert!(!rule.title.is_empty() && !rule.rationale.is_empty() && !rule.fix.is_empty(), "{}", rule.id);
+            assert!(
+                rule.id.starts_with("GRD") && rule.id.len() == 6,
+                "{}",
+                rule.id
+            );
+            assert!(
+                !rule.title.is_empty() && !rule.rationale.is_empty() && !rule.fix.is_empty(),
+                "{}",
+                rule.id
+            );
         }
     }
 
@@ -378,7 +435,12 @@ mod tests {
     fn every_bundled_rule_has_a_failing_example() {
         for rule in load_registry().unwrap() {
             if rule.package.is_some() {
-                assert!(rule.example.is_some(), "{} has no testdata/rules/{}/fail.yaml", rule.id, rule.id);
+                assert!(
+                    rule.example.is_some(),
+                    "{} has no testdata/rules/{}/fail.yaml",
+                    rule.id,
+                    rule.id
+                );
             }
         }
     }
@@ -390,7 +452,12 @@ mod tests {
             ..Selection::default()
         })
         .unwrap();
-        assert!(baseline.rules().iter().all(|r| matches!(r.profile, Profile::Baseline | Profile::Input)));
+        assert!(
+            baseline
+                .rules()
+                .iter()
+                .all(|r| matches!(r.profile, Profile::Baseline | Profile::Input))
+        );
         let all = PolicySet::bundled(&Selection::default()).unwrap();
         assert!(all.rules().len() > baseline.rules().len());
     }

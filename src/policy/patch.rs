@@ -133,7 +133,10 @@ mod tests {
     #[test]
     fn set_replaces_what_exists() {
         assert_eq!(
-            patch(r#"{"spec": {"hostPID": true}}"#, r#"[{"op": "set", "path": ["spec", "hostPID"], "value": false}]"#),
+            patch(
+                r#"{"spec": {"hostPID": true}}"#,
+                r#"[{"op": "set", "path": ["spec", "hostPID"], "value": false}]"#
+            ),
             r#"[{"op":"replace","path":"/spec/hostPID","value":false}]"#
         );
     }
@@ -141,18 +144,27 @@ mod tests {
     #[test]
     fn append_extends_or_creates_the_array() {
         assert_eq!(
-            patch(r#"{"c": {"drop": ["NET_RAW"]}}"#, r#"[{"op": "append", "path": ["c", "drop"], "value": "ALL"}]"#),
+            patch(
+                r#"{"c": {"drop": ["NET_RAW"]}}"#,
+                r#"[{"op": "append", "path": ["c", "drop"], "value": "ALL"}]"#
+            ),
             r#"[{"op":"add","path":"/c/drop/-","value":"ALL"}]"#
         );
         assert_eq!(
-            patch(r#"{"c": {}}"#, r#"[{"op": "append", "path": ["c", "drop"], "value": "ALL"}]"#),
+            patch(
+                r#"{"c": {}}"#,
+                r#"[{"op": "append", "path": ["c", "drop"], "value": "ALL"}]"#
+            ),
             r#"[{"op":"add","path":"/c/drop","value":["ALL"]}]"#
         );
     }
 
     #[test]
     fn remove_only_what_exists() {
-        assert_eq!(patch(r#"{"a": 1}"#, r#"[{"op": "remove", "path": ["b"]}]"#), "[]");
+        assert_eq!(
+            patch(r#"{"a": 1}"#, r#"[{"op": "remove", "path": ["b"]}]"#),
+            "[]"
+        );
         assert_eq!(
             patch(r#"{"a": 1}"#, r#"[{"op": "remove", "path": ["a"]}]"#),
             r#"[{"op":"remove","path":"/a"}]"#

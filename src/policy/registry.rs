@@ -71,7 +71,9 @@ impl ProfileSelection {
         match (self, profile) {
             (_, Profile::Input) | (ProfileSelection::All, _) => true,
             (ProfileSelection::Baseline, p) => p == Profile::Baseline,
-            (ProfileSelection::Restricted, p) => matches!(p, Profile::Baseline | Profile::Restricted),
+            (ProfileSelection::Restricted, p) => {
+                matches!(p, Profile::Baseline | Profile::Restricted)
+            }
             (ProfileSelection::BestPractice, p) => p == Profile::BestPractice,
         }
     }
@@ -255,11 +257,18 @@ fn parse_rule(file: &'static str, source: &str) -> Result<Option<Rule>, Registry
     }
     let (docs, errors) = parse_stream_as(&block, Dialect::Core);
     if let Some(e) = errors.first() {
-        return Err(error(format!("metadata line {}: {}", e.pos.line, e.message)));
+        return Err(error(format!(
+            "metadata line {}: {}",
+            e.pos.line, e.message
+        )));
     }
     let value = docs.first().ok_or_else(|| error("empty metadata".into()))?;
-    let json = value.value.to_json_str().map_err(|e| error(e.to_string()))?;
-    let meta: Metadata = serde_json::from_str(&json).map_err(|e| error(format!("metadata: {e}")))?;
+    let json = value
+        .value
+        .to_json_str()
+        .map_err(|e| error(e.to_string()))?;
+    let meta: Metadata =
+        serde_json::from_str(&json).map_err(|e| error(format!("metadata: {e}")))?;
     let kinds = expand_kinds(&meta.custom.kinds);
     let example = embedded::EXAMPLES
         .iter()

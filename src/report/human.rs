@@ -1,1 +1,296 @@
+//! Human output: each finding as a labelled source snippet with its fix, the
+//! way rustc and cargo-deny show diagnostics; and a one-line-per-finding
+//! compact form for grep and editors.
 
+use super::RenderOptions;
+use crate::check::Report;
+use crate::finding::{Finding, InputError, Location, Severity};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+};
+use std::collections::HashMap;
+use std::fmt;
+use std::io::{self, Write};
+
+/// Lines shown around the offending one.
+const CONTEXT_LINES: usize = 2;
+
+pub fn render(report: &Report, options: RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    let theme = if options.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(100);
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(width);
+    let sources = SourceIndex::new(report);
+    let mut text = String::new();
+    for error in &report.errors {
+        text.clear();
+        let diagnostic = Snippet::input_error(error, &sources);
+        handler
+            .render_report(&mut text, &diagnostic)
+            .map_err(io::Error::other)?;
+        out.write_all(text.as_bytes())?;
+    }
+    for finding in &report.findings {
+        text.clear();
+        let diagnostic = Snippet::finding(finding, &sources);
+        handler
+            .render_report(&mut text, &diagnostic)
+            .map_err(io::Error::other)?;
+        out.write_all(text.as_bytes())?;
+    }
+    writeln!(out, "{}", summary_line(report))
+}
+
+pub fn render_compact(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    for error in &report.errors {
+        let l = &error.location;
+        writeln!(
+            out,
+            "{}:{}:{}: error[input] {}",
+            l.file, l.line, l.column, error.message
+        )?;
+    }
+    for f in &report.findings {
+        let l = &f.location;
+        writeln!(
+            out,
+            "{}:{}:{}: {}[{}] {} ({})",
+            l.file, l.line, l.column, f.severity, f.rule, f.message, f.object
+        )?;
+    }
+    writeln!(out, "{}", summary_line(report))
+}
+
+fn summary_line(report: &Report) -> String {
+    let s = &report.summary;
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let mut line = format!(
+        "{} ({} error, {} warning, {} info) in {} and {}",
+        plural(s.findings, "finding"),
+        s.errors,
+        s.warnings,
+        s.infos,
+        plural(s.documents, "object"),
+        plural(s.files, "file"),
+    );
+    if s.suppressed > 0 {
+        line.push_str(&format!("; {} suppressed", s.suppressed));
+    }
+    if s.input_errors > 0 {
+        line.push_str(&format!(
+            "; {} could not be checked",
+            plural(s.input_errors, "input")
+        ));
+    }
+    line
+}
+
+/// Line offsets of every source, computed once per report.
+struct SourceIndex<'r> {
+    files: HashMap<&'r str, (&'r str, Vec<usize>)>,
+}
+
+impl<'r> SourceIndex<'r> {
+    fn new(report: &'r Report) -> Self {
+        let files = report
+            .sources
+            .iter()
+            .map(|s| {
+                let starts = std::iter::once(0)
+                    .chain(s.text.match_indices('\n').map(|(i, _)| i + 1))
+                    .collect();
+                (s.name.as_ref(), (s.text.as_ref(), starts))
+            })
+            .collect();
+        SourceIndex { files }
+    }
+
+    /// The lines around `location`, and the span of the token it points at.
+    fn excerpt(&self, location: &Location) -> Option<(Excerpt, SourceSpan)> {
+        let (text, starts) = self.files.get(location.file.as_ref())?;
+        let line = (location.line as usize).checked_sub(1)?;
+        let first = line.saturating_sub(CONTEXT_LINES);
+        let last = (line + CONTEXT_LINES).min(starts.len() - 1);
+        let start = *starts.get(first)?;
+        let end = starts.get(last + 1).copied().unwrap_or(text.len());
+        let excerpt = &text[start..end];
+        let line_start = starts[line] - start;
+        let line_text = &excerpt[line_start..];
+        let column = line_text
+            .char_indices()
+            .nth((location.column as usize).saturating_sub(1))
+            .map_or(0, |(i, _)| i);
+        let token = line_text[column..]
+            .find([':', '\n', '\r'])
+            .unwrap_or(line_text.len() - column)
+            .max(1);
+        Some((
+            Excerpt {
+                name: location.file.to_string(),
+                text: excerpt.to_string(),
+                first_line: first,
+            },
+            SourceSpan::new((line_start + column).into(), token),
+        ))
+    }
+}
+
+/// A few lines of a source file that know where they sit in it, so miette
+/// prints true line numbers without reading the whole file per finding.
+struct Excerpt {
+    name: String,
+    text: String,
+    first_line: usize,
+}
+
+impl SourceCode for Excerpt {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.text.read_span(span, before, after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.first_line,
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+/// One finding or input error as a miette diagnostic.
+struct Snippet {
+    code: String,
+    message: String,
+    severity: miette::Severity,
+    help: Option<String>,
+    label: String,
+    source: Option<(Excerpt, SourceSpan)>,
+    location: Location,
+    related: Vec<Snippet>,
+}
+
+impl Snippet {
+    fn finding(finding: &Finding, sources: &SourceIndex) -> Snippet {
+        let mut help = finding.fix.as_ref().map(|f| f.description.clone());
+        if let Some(fix) = finding.fix.as_ref().filter(|f| !f.patch.is_empty()) {
+            let patch = serde_json::to_string(&fix.patch).unwrap_or_default();
+            help = Some(format!("{}\npatch: {patch}", help.unwrap_or_default()));
+        }
+        let related = finding
+            .spec_location
+            .iter()
+            .map(|spec| Snippet {
+                code: finding.rule.clone(),
+                message: "the Blueprint states the requirement here".into(),
+                severity: miette::Severity::Advice,
+                help: None,
+                label: "required here".into(),
+                source: sources.excerpt(spec),
+                location: spec.clone(),
+                related: Vec::new(),
+            })
+            .collect();
+        Snippet {
+            code: finding.rule.clone(),
+            message: format!("{} ({})", finding.message, finding.object),
+            severity: match finding.severity {
+                Severity::Error => miette::Severity::Error,
+                Severity::Warning => miette::Severity::Warning,
+                Severity::Info => miette::Severity::Advice,
+            },
+            help,
+            label: if finding.location.path.is_empty() {
+                "here".into()
+            } else {
+                finding.location.path.clone()
+            },
+            source: sources.excerpt(&finding.location),
+            location: finding.location.clone(),
+            related,
+        }
+    }
+
+    fn input_error(error: &InputError, sources: &SourceIndex) -> Snippet {
+        Snippet {
+            code: "input".into(),
+            message: error.message.clone(),
+            severity: miette::Severity::Error,
+            help: Some("this input was not checked; fix it and run again".into()),
+            label: "here".into(),
+            source: sources.excerpt(&error.location),
+            location: error.location.clone(),
+            related: Vec::new(),
+        }
+    }
+}
+
+impl fmt::Debug for Snippet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for Snippet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.source.is_some() {
+            f.write_str(&self.message)
+        } else {
+            let l = &self.location;
+            write!(
+                f,
+                "{} (at {}:{}:{})",
+                self.message, l.file, l.line, l.column
+            )
+        }
+    }
+}
+
+impl std::error::Error for Snippet {}
+
+impl Diagnostic for Snippet {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(&self.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source
+            .as_ref()
+            .map(|(excerpt, _)| excerpt as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let (_, span) = self.source.as_ref()?;
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(Some(self.label.clone()), *span),
+        )))
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)))
+    }
+}

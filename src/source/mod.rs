@@ -157,7 +157,10 @@ impl Input {
                 Value::Object(map) => map.get(&Value::from("items")).cloned(),
                 _ => None,
             };
-            let item_spans = spans.take_child("items").map(SpanNode::into_items).unwrap_or_default();
+            let item_spans = spans
+                .take_child("items")
+                .map(SpanNode::into_items)
+                .unwrap_or_default();
             if let Some(Value::Array(items)) = items {
                 for (item, item_spans) in items.iter().zip(item_spans) {
                     self.add_object(name, item.clone(), item_spans);
@@ -232,7 +235,9 @@ pub fn object_ref(value: &Value) -> Result<ObjectRef, String> {
     let kind = get_str(map, "kind");
     let (api_version, kind) = match (api_version, kind) {
         (Some(a), Some(k)) if !a.is_empty() && !k.is_empty() => (a, k),
-        (None, _) | (Some(""), _) => return Err("missing apiVersion: not a Kubernetes object".into()),
+        (None, _) | (Some(""), _) => {
+            return Err("missing apiVersion: not a Kubernetes object".into());
+        }
         _ => return Err("missing kind: not a Kubernetes object".into()),
     };
     let metadata = match map.get(&Value::from("metadata")) {
@@ -270,7 +275,10 @@ mod tests {
 
     #[test]
     fn documents_without_kind_are_issues_not_silence() {
-        let input = Input::from_text(Arc::from("x.yaml"), "apiVersion: v1\nmetadata: {}\n---\n- a\n");
+        let input = Input::from_text(
+            Arc::from("x.yaml"),
+            "apiVersion: v1\nmetadata: {}\n---\n- a\n",
+        );
         assert!(input.documents.is_empty());
         assert_eq!(input.issues.len(), 2);
     }
@@ -283,7 +291,13 @@ mod tests {
         std::fs::write(&file, b"a: 1\nb: \xff\n").unwrap();
         let input = Input::load_paths(&[file]);
         assert_eq!(input.errors.len(), 1);
-        assert_eq!((input.errors[0].location.line, input.errors[0].location.column), (2, 4));
+        assert_eq!(
+            (
+                input.errors[0].location.line,
+                input.errors[0].location.column
+            ),
+            (2, 4)
+        );
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

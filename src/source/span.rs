@@ -45,7 +45,9 @@ impl fmt::Display for DottedPath<'_> {
             match seg {
                 PathSeg::Key(key) => {
                     let plain = !key.is_empty()
-                        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                        && key
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
                     if plain {
                         if i > 0 {
                             f.write_char('.')?;
@@ -168,7 +170,9 @@ impl SpanNode {
     pub fn take_child(&mut self, key: &str) -> Option<SpanNode> {
         match self {
             SpanNode::Map { entries, .. } => {
-                let i = entries.binary_search_by(|(k, _, _)| k.as_ref().cmp(key)).ok()?;
+                let i = entries
+                    .binary_search_by(|(k, _, _)| k.as_ref().cmp(key))
+                    .ok()?;
                 Some(entries.remove(i).2)
             }
             _ => None,
@@ -183,7 +187,10 @@ mod tests {
     #[test]
     fn paths_render_dotted_and_as_pointers() {
         let path: Vec<PathSeg> = vec!["spec".into(), "containers".into(), 0.into(), "a/b".into()];
-        assert_eq!(DottedPath(&path).to_string(), r#"spec.containers[0]["a/b"]"#);
+        assert_eq!(
+            DottedPath(&path).to_string(),
+            r#"spec.containers[0]["a/b"]"#
+        );
         assert_eq!(json_pointer(&path), "/spec/containers/0/a~1b");
     }
 }

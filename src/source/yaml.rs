@@ -69,20 +69,29 @@ pub fn parse_stream_as(text: &str, dialect: Dialect) -> (Vec<YamlDoc>, Vec<YamlE
     let mut docs = Vec::new();
     let mut errors = Vec::new();
     let mut line_offset = 0usize;
-    let mut rest = text;
+    let mut rest: Cow<str> = Cow::Borrowed(text);
+    let mut retries = 0;
     loop {
-        match parse_from(rest, line_offset, dialect, &mut docs) {
+        let parsed_before = docs.len();
+        match parse_from(&rest, line_offset, dialect, &mut docs) {
             Ok(()) => break,
             Err(error) => {
-                let error_line = error.pos.line as usize;
+                let relative_line = (error.pos.line as usize).saturating_sub(line_offset + 1);
+                if retries < MAX_FLOW_RETRIES {
+                    if let Some(fixed) = indent_flow_closer(&rest, &error, relative_line) {
+                        retries += 1;
+                        docs.truncate(parsed_before);
+                        rest = Cow::Owned(fixed);
+                        continue;
+                    }
+                }
                 errors.push(error);
                 // Resume at the first document marker from the error's line on
                 // (a scanner may only notice the error at the next marker), but
                 // always past the start of the failed part, so parsing advances.
-                let from = error_line.saturating_sub(line_offset + 1).max(1);
-                match next_document_marker(rest, from) {
+                match next_document_marker(&rest, relative_line.max(1)) {
                     Some((byte, line)) => {
-                        rest = &rest[byte..];
+                        rest = Cow::Owned(rest[byte..].to_string());
                         line_offset += line;
                     }
                     None => break,
@@ -91,6 +100,47 @@ pub fn parse_stream_as(text: &str, dialect: Dialect) -> (Vec<YamlDoc>, Vec<YamlE
         }
     }
     (docs, errors)
+}
+
+/// How many under-indented flow closers one stream may have mended.
+const MAX_FLOW_RETRIES: usize = 64;
+
+/// go-yaml (and so kubectl) accepts a flow collection whose closing `]` or `}`
+/// sits left of the block indentation, as in
+/// ```yaml
+///   args: [
+///       "-a", "b",
+///   ]
+/// ```
+/// which YAML 1.2 parsers reject. Whitespace before a flow indicator carries no
+/// meaning, so indenting that one line like the line above it reads the
+/// document as kubectl does without moving any value.
+fn indent_flow_closer(text: &str, error: &YamlError, line: usize) -> Option<String> {
+    if error.message != "invalid indentation" {
+        return None;
+    }
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let target = lines.get(line)?;
+    let body = target.trim_start_matches(' ');
+    if !(body.starts_with(']') || body.starts_with('}')) {
+        return None;
+    }
+    let previous = lines[..line].iter().rev().find(|l| !l.trim().is_empty())?;
+    let wanted = previous.len() - previous.trim_start_matches(' ').len();
+    let current = target.len() - body.len();
+    if wanted <= current {
+        return None;
+    }
+    let mut fixed = String::with_capacity(text.len() + wanted);
+    for (index, l) in lines.iter().enumerate() {
+        if index == line {
+            fixed.extend(std::iter::repeat_n(' ', wanted));
+            fixed.push_str(body);
+        } else {
+            fixed.push_str(l);
+        }
+    }
+    Some(fixed)
 }
 
 /// Byte offset and 0-based line index of the first `---` line at or after
@@ -109,7 +159,12 @@ fn next_document_marker(text: &str, from: usize) -> Option<(usize, usize)> {
     None
 }
 
-fn parse_from(text: &str, line_offset: usize, dialect: Dialect, docs: &mut Vec<YamlDoc>) -> Result<(), YamlError> {
+fn parse_from(
+    text: &str,
+    line_offset: usize,
+    dialect: Dialect,
+    docs: &mut Vec<YamlDoc>,
+) -> Result<(), YamlError> {
     let mut builder = Builder {
         dialect,
         parser: Parser::new_from_str(text),
@@ -269,7 +324,8 @@ impl<'input> Builder<'input> {
                 break;
             }
             let key_pos = self.pos(&span);
-            let is_merge = matches!(&event, Event::Scalar(text, ScalarStyle::Plain, _, None) if text == "<<");
+            let is_merge =
+                matches!(&event, Event::Scalar(text, ScalarStyle::Plain, _, None) if text == "<<");
             let key = self.key(event, span, depth)?;
             let (value_event, value_span) = self.next()?;
             let (value, node) = self.node(value_event, value_span, depth + 1)?;
@@ -294,8 +350,8 @@ impl<'input> Builder<'input> {
         }
         // Explicit keys win over merged ones, whatever their order.
         for (key_value, value, key, pos, node) in merged {
-            if !map.contains_key(&key_value) {
-                map.insert(key_value, value);
+            if let std::collections::btree_map::Entry::Vacant(slot) = map.entry(key_value) {
+                slot.insert(value);
                 entries.push((key, pos, node));
             }
         }
@@ -322,7 +378,10 @@ impl<'input> Builder<'input> {
                     if merged.iter().any(|(existing, ..)| existing == k) {
                         continue;
                     }
-                    let child = node.child_key(name).cloned().unwrap_or(SpanNode::Scalar(key_pos));
+                    let child = node
+                        .child_key(name)
+                        .cloned()
+                        .unwrap_or(SpanNode::Scalar(key_pos));
                     merged.push((k.clone(), v.clone(), name.clone(), key_pos, child));
                 }
                 Ok(())
@@ -332,7 +391,10 @@ impl<'input> Builder<'input> {
                     if !matches!(item, Value::Object(_)) {
                         return Err(not_a_map());
                     }
-                    let child = node.child_index(index).cloned().unwrap_or(SpanNode::Scalar(key_pos));
+                    let child = node
+                        .child_index(index)
+                        .cloned()
+                        .unwrap_or(SpanNode::Scalar(key_pos));
                     self.collect_merge(item, &child, key_pos, merged)?;
                 }
                 Ok(())
@@ -343,7 +405,12 @@ impl<'input> Builder<'input> {
 
     /// Mapping keys become strings, as sigs.k8s.io/yaml makes them: `1: a` and
     /// `true: a` are the keys "1" and "true".
-    fn key(&mut self, event: Event<'input>, span: Span, depth: usize) -> Result<Arc<str>, YamlError> {
+    fn key(
+        &mut self,
+        event: Event<'input>,
+        span: Span,
+        depth: usize,
+    ) -> Result<Arc<str>, YamlError> {
         let at = self.pos(&span);
         let text = match event {
             Event::Scalar(text, style, anchor, tag) => {
@@ -399,7 +466,12 @@ impl<'input> Builder<'input> {
 /// Resolves a scalar to a value the way kubectl does: plain scalars by YAML 1.1
 /// rules (`yes`, `on`, `0644`, `1_000`), quoted and block scalars as strings,
 /// core-schema tags honoured, other tags ignored.
-fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>, dialect: Dialect) -> Result<Value, String> {
+fn resolve_scalar(
+    text: &str,
+    style: ScalarStyle,
+    tag: Option<&Tag>,
+    dialect: Dialect,
+) -> Result<Value, String> {
     let resolve_plain = |text: &str| match dialect {
         Dialect::Kubernetes => resolve_plain(text),
         Dialect::Core => resolve_core(text),
@@ -505,11 +577,20 @@ fn parse_int(text: &str) -> Option<Value> {
     if digits.is_empty() {
         return None;
     }
-    let (radix, body) = if let Some(rest) = digits.strip_prefix("0x").or_else(|| digits.strip_prefix("0X")) {
+    let (radix, body) = if let Some(rest) = digits
+        .strip_prefix("0x")
+        .or_else(|| digits.strip_prefix("0X"))
+    {
         (16, rest)
-    } else if let Some(rest) = digits.strip_prefix("0b").or_else(|| digits.strip_prefix("0B")) {
+    } else if let Some(rest) = digits
+        .strip_prefix("0b")
+        .or_else(|| digits.strip_prefix("0B"))
+    {
         (2, rest)
-    } else if let Some(rest) = digits.strip_prefix("0o").or_else(|| digits.strip_prefix("0O")) {
+    } else if let Some(rest) = digits
+        .strip_prefix("0o")
+        .or_else(|| digits.strip_prefix("0O"))
+    {
         (8, rest)
     } else if digits.len() > 1 && digits.starts_with('0') {
         (8, &digits[1..])
@@ -589,7 +670,9 @@ mod tests {
 
     #[test]
     fn plain_scalars_resolve_as_yaml_1_1() {
-        let doc = one("a: yes\nb: off\nc: 0644\nd: 1_000\ne: 0x1F\nf: 1.5\ng: ~\nh: '0644'\ni: .5\nj: 1e3\nk: 12abc\nl: -7\n");
+        let doc = one(
+            "a: yes\nb: off\nc: 0644\nd: 1_000\ne: 0x1F\nf: 1.5\ng: ~\nh: '0644'\ni: .5\nj: 1e3\nk: 12abc\nl: -7\n",
+        );
         assert_eq!(
             json(&doc.value),
             r#"{"a":true,"b":false,"c":420,"d":1000,"e":31,"f":1.5,"g":null,"h":"0644","i":0.5,"j":1000,"k":"12abc","l":-7}"#
@@ -599,7 +682,10 @@ mod tests {
     #[test]
     fn the_core_dialect_keeps_yaml_1_1_words_as_strings() {
         let (docs, _) = parse_stream_as("a: off\nb: yes\nc: 0644\nd: true\ne: 12\n", Dialect::Core);
-        assert_eq!(json(&docs[0].value), r#"{"a":"off","b":"yes","c":644,"d":true,"e":12}"#);
+        assert_eq!(
+            json(&docs[0].value),
+            r#"{"a":"off","b":"yes","c":644,"d":true,"e":12}"#
+        );
     }
 
     #[test]
@@ -611,7 +697,12 @@ mod tests {
     #[test]
     fn positions_are_one_based_and_point_at_keys() {
         let doc = one("kind: Pod\nspec:\n  containers:\n    - name: a\n      image: x\n");
-        let path = ["spec".into(), "containers".into(), 0usize.into(), "image".into()];
+        let path = [
+            "spec".into(),
+            "containers".into(),
+            0usize.into(),
+            "image".into(),
+        ];
         let (pos, exact) = doc.spans.lookup(&path);
         assert!(exact);
         assert_eq!(pos, Pos::new(5, 7));
@@ -623,7 +714,11 @@ mod tests {
         assert_eq!(json(&doc.value), r#"{"a":3,"b":2}"#);
         assert_eq!(
             doc.duplicate_keys,
-            vec![DuplicateKey { key: "a".into(), first: Pos::new(1, 1), second: Pos::new(3, 1) }]
+            vec![DuplicateKey {
+                key: "a".into(),
+                first: Pos::new(1, 1),
+                second: Pos::new(3, 1)
+            }]
         );
     }
 
@@ -647,6 +742,20 @@ mod tests {
     }
 
     #[test]
+    fn flow_closers_left_of_the_block_indent_are_read_as_kubectl_reads_them() {
+        let text = "spec:\n  args: [\n      \"-a\", \"b\",\n  ]\n  env: x\n";
+        let doc = one(text);
+        assert_eq!(
+            json(&doc.value),
+            r#"{"spec":{"args":["-a","b"],"env":"x"}}"#
+        );
+        assert_eq!(
+            doc.spans.lookup(&["spec".into(), "env".into()]).0,
+            Pos::new(5, 3)
+        );
+    }
+
+    #[test]
     fn empty_documents_are_skipped() {
         let (docs, errors) = parse_stream("---\n# only a comment\n---\n---\na: 1\n");
         assert!(errors.is_empty());
@@ -656,7 +765,10 @@ mod tests {
     #[test]
     fn json_input_parses() {
         let doc = one(r#"{"kind": "Pod", "spec": {"n": 1, "s": "yes"}}"#);
-        assert_eq!(json(&doc.value), r#"{"kind":"Pod","spec":{"n":1,"s":"yes"}}"#);
+        assert_eq!(
+            json(&doc.value),
+            r#"{"kind":"Pod","spec":{"n":1,"s":"yes"}}"#
+        );
     }
 
     #[test]

@@ -1,0 +1,75 @@
+//! `cargo bench --bench corpus [-- DIR]`: guard check over a realistic corpus
+//! (default `../shared/corpus/real`), phase by phase. Reports wall times and
+//! loader throughput; never asserts on them.
+
+use guard::check::check;
+use guard::config::Config;
+use guard::policy::{PolicySet, Selection};
+use guard::source::Input;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+const RUNS: usize = 10;
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn main() {
+    let dir = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with('-'))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("../shared/corpus/real"));
+    if !dir.is_dir() {
+        eprintln!("no corpus at {}; pass a directory", dir.display());
+        return;
+    }
+    let paths = vec![dir.clone()];
+    let bytes: usize = Input::load_paths(&paths)
+        .sources
+        .iter()
+        .map(|s| s.text.len())
+        .sum();
+
+    let mut load = Vec::new();
+    let mut compile = Vec::new();
+    let mut evaluate = Vec::new();
+    let mut findings = 0;
+    let mut documents = 0;
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        let input = Input::load_paths(&paths);
+        load.push(start.elapsed());
+        documents = input.documents.len();
+
+        let start = Instant::now();
+        let policies = PolicySet::bundled(&Selection::default()).unwrap();
+        compile.push(start.elapsed());
+
+        let start = Instant::now();
+        let report = check(&policies, &Config::default(), input).unwrap();
+        evaluate.push(start.elapsed());
+        findings = report.findings.len();
+    }
+    let load = median(load);
+    println!(
+        "corpus: {} ({} bytes, {documents} objects)",
+        dir.display(),
+        bytes
+    );
+    println!(
+        "load (read + parse): {:>8.1} ms  {:.1} MB/s",
+        load.as_secs_f64() * 1e3,
+        bytes as f64 / 1e6 / load.as_secs_f64()
+    );
+    println!(
+        "compile policies:    {:>8.1} ms",
+        median(compile).as_secs_f64() * 1e3
+    );
+    println!(
+        "check (evaluate):    {:>8.1} ms  {findings} findings",
+        median(evaluate).as_secs_f64() * 1e3
+    );
+}

@@ -1,0 +1,55 @@
+# Views of the inventory that do not depend on the object being checked.
+# guard evaluates `facts` once per input set and stores the result at
+# data.guard.facts; evaluating these per object would rebuild them for every
+# object and make cross-object rules quadratic.
+package guard.lib.inventory
+
+facts := {
+	"objects_in": objects_in,
+	"objects_of_kind": objects_of_kind,
+	"all_objects": all_objects,
+	"pod_makers": pod_makers,
+}
+
+objects_in[ns] := objs if {
+	some ns, by_gv in data.inventory.namespace
+	objs := [obj |
+		some kinds in by_gv
+		some by_name in kinds
+		some obj in by_name
+	]
+}
+
+objects_of_kind[ns] := by_kind if {
+	some ns, by_gv in data.inventory.namespace
+	kinds := {kind | some gv_kinds in by_gv; some kind, _ in gv_kinds}
+	by_kind := {kind: objs |
+		some kind in kinds
+		objs := [obj |
+			some gv_kinds in by_gv
+			some obj in object.get(gv_kinds, kind, {})
+		]
+	}
+}
+
+all_objects := array.concat(
+	[obj |
+		some gvs in data.inventory.namespace
+		some kinds in gvs
+		some objs in kinds
+		some obj in objs
+	],
+	[obj |
+		some kinds in data.inventory.cluster
+		some objs in kinds
+		some obj in objs
+	],
+)
+
+pod_makers[ns] := makers if {
+	some ns, objs in objects_in
+	makers := [obj |
+		some obj in objs
+		data.guard.lib.k8s.pod_spec_paths[obj.kind]
+	]
+}

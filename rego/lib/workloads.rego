@@ -1,0 +1,165 @@
+# Helpers for the best-practice rules: replicas, label selectors, the
+# inventory of related objects, and which containers serve traffic.
+package guard.lib.workloads
+
+# Functions here name other packages in full (data.guard.lib.k8s...): regorus
+# 0.14 loses an import alias inside a function body once a rule of the same
+# module has been evaluated.
+
+# The namespace an object lands in when applied without -n.
+namespace_of(obj) := object.get(obj, ["metadata", "namespace"], "default")
+
+namespace := namespace_of(input)
+
+# Kinds whose controller keeps a number of pod replicas running.
+replicated_kinds := {"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"}
+
+# Kinds whose pods are expected to run for good (long-running services).
+long_running_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "PodTemplate"}
+
+# A bare Pod is long-running when it restarts always (the default).
+long_running if input.kind in long_running_kinds
+
+long_running if {
+	input.kind == "Pod"
+	object.get(input, ["spec", "restartPolicy"], "Always") == "Always"
+}
+
+# The regular containers of the pod spec (no init or ephemeral containers):
+# the ones that serve traffic and that probes apply to.
+app_containers contains c if {
+	some c in data.guard.lib.k8s.containers
+	c.field == "containers"
+}
+
+# Declared replicas; the API defaults a missing field to 1.
+replicas := object.get(input, ["spec", "replicas"], 1)
+
+# --- The inventory -------------------------------------------------------
+
+# The inventory views below are computed once per input set (see
+# rego/lib/inventory.rego, evaluated by guard before any object is checked)
+# and read here from data.guard.facts, so no object's evaluation rebuilds them.
+
+# Every object of the input set in namespace ns.
+objects_in(ns) := object.get(data.guard.facts.objects_in, ns, [])
+
+# Every object of the input set of a kind in namespace ns.
+objects_of_kind(ns, kind) := object.get(data.guard.facts.objects_of_kind, [ns, kind], [])
+
+# Every object of the input set, cluster-scoped ones included.
+all_objects := data.guard.facts.all_objects
+
+# Where a kind keeps the metadata of its pods.
+template_metadata_path(kind) := ["metadata"] if kind == "Pod"
+
+template_metadata_path(kind) := array.concat(array.slice(path, 0, count(path) - 1), ["metadata"]) if {
+	kind != "Pod"
+	path := data.guard.lib.k8s.pod_spec_paths[kind]
+}
+
+# The labels an object gives its pods.
+template_labels(obj) := object.get(obj, array.concat(template_metadata_path(obj.kind), ["labels"]), {})
+
+template_spec(obj) := object.get(obj, data.guard.lib.k8s.pod_spec_paths[obj.kind], {})
+
+# The objects in namespace ns that make pods (workloads, pods, templates).
+pod_makers(ns) := object.get(data.guard.facts.pod_makers, ns, [])
+
+# Workloads, of kinds a selector can pick, whose pods a selector selects.
+selected_by_set(ns, set_selector) := [obj |
+	some obj in pod_makers(ns)
+	set_based_match(set_selector, template_labels(obj))
+]
+
+# --- Label selectors ----------------------------------------------------
+
+# A map selector (Service, ReplicationController): every pair matches.
+# An empty map selects nothing here: callers treat it as "no selector".
+map_match(selector, labels) if {
+	count(selector) > 0
+	every k, v in selector {
+		labels[k] == v
+	}
+}
+
+# A LabelSelector (matchLabels and matchExpressions). An empty one selects
+# everything, as the API defines it.
+set_based_match(selector, labels) if {
+	is_object(selector)
+	every k, v in object.get(selector, "matchLabels", {}) {
+		labels[k] == v
+	}
+	every e in object.get(selector, "matchExpressions", []) {
+		expression_match(e, labels)
+	}
+}
+
+expression_match(e, labels) if {
+	e.operator == "In"
+	labels[e.key] in e.values
+}
+
+expression_match(e, labels) if {
+	e.operator == "NotIn"
+	not value_in(labels, e.key, e.values)
+}
+
+expression_match(e, labels) if {
+	e.operator == "Exists"
+	labels[e.key]
+}
+
+expression_match(e, labels) if {
+	e.operator == "DoesNotExist"
+	not has_key(labels, e.key)
+}
+
+value_in(labels, key, values) if labels[key] in values
+
+has_key(obj, key) if {
+	_ := obj[key]
+}
+
+# --- Autoscaling ----------------------------------------------------------
+
+# HorizontalPodAutoscalers of the input set that scale obj.
+hpas_for(obj) := [hpa |
+	some hpa in objects_of_kind(namespace_of(obj), "HorizontalPodAutoscaler")
+	hpa.spec.scaleTargetRef.kind == obj.kind
+	hpa.spec.scaleTargetRef.name == obj.metadata.name
+]
+
+hpa_managed if count(hpas_for(input)) > 0
+
+# The replicas a workload runs with at least: its HPA's minReplicas when one
+# scales it, else spec.replicas.
+min_replicas_of(obj) := min([object.get(hpa, ["spec", "minReplicas"], 1) | some hpa in hpas_for(obj)]) if {
+	count(hpas_for(obj)) > 0
+}
+
+min_replicas_of(obj) := object.get(obj, ["spec", "replicas"], 1) if {
+	count(hpas_for(obj)) == 0
+}
+
+# --- Images -----------------------------------------------------------------
+
+# The tag of an image reference, "" when it has none. A registry port
+# (host:5000/app) is not a tag: only a colon after the last slash counts.
+image_tag(image) := tag if {
+	not contains(image, "@")
+	parts := split(image, "/")
+	last := parts[count(parts) - 1]
+	contains(last, ":")
+	tag := substring(last, indexof(last, ":") + 1, -1)
+}
+
+image_tag(image) := "" if {
+	not contains(image, "@")
+	parts := split(image, "/")
+	not contains(parts[count(parts) - 1], ":")
+}
+
+pinned_by_digest(image) if contains(image, "@sha256:")
+
+pinned_by_digest(image) if contains(image, "@sha512:")

@@ -1,0 +1,37 @@
+# METADATA
+# title: Probe targets a port name the container does not declare
+# description: |
+#   A probe that names its port (`port: http`) is resolved against the
+#   container's own `ports`; when no port has that name the probe can never
+#   succeed, so the pod never becomes ready (readiness, startup) or is
+#   restarted forever (liveness).
+# custom:
+#   id: GRD204
+#   severity: error
+#   profile: best-practice
+#   category: reliability
+#   kinds: ["@pods"]
+#   fix: Name the port in the container's `ports` list, or correct the probe's port name.
+#   equivalents:
+#     kube-linter: liveness-port, readiness-port, startup-port
+package guard.rules.probe_named_port
+
+import data.guard.lib.k8s
+import data.guard.lib.workloads
+
+probe_kinds := ["livenessProbe", "readinessProbe", "startupProbe"]
+
+handlers := ["httpGet", "tcpSocket"]
+
+violation contains {
+	"msg": sprintf("%s %s targets port %q, which the container does not declare", [k8s.container_label(c), probe, port]),
+	"path": array.concat(c.path, [probe, handler, "port"]),
+} if {
+	some c in k8s.containers
+	some probe in probe_kinds
+	some handler in handlers
+	port := c.container[probe][handler].port
+	is_string(port)
+	not regex.match(`^[0-9]+$`, port)
+	not port in {p.name | some p in object.get(c.container, "ports", [])}
+}

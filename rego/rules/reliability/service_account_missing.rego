@@ -1,0 +1,41 @@
+# METADATA
+# title: Pod uses a service account that is not in the input
+# description: |
+#   Admission rejects pods whose service account does not exist, so a misspelt
+#   `serviceAccountName` shows up only as a controller that never creates its
+#   pods. The rule fires only when the input defines at least one
+#   ServiceAccount in the workload's namespace: then the manifests manage
+#   their service accounts and a missing one is a mistake, while an input with
+#   none relies on accounts created elsewhere.
+# custom:
+#   id: GRD225
+#   severity: error
+#   profile: best-practice
+#   category: reliability
+#   kinds: ["@pods"]
+#   fix: Add the ServiceAccount to the manifests, or correct `serviceAccountName`.
+#   equivalents:
+#     kube-linter: non-existent-service-account
+package guard.rules.service_account_missing
+
+import data.guard.lib.k8s
+import data.guard.lib.workloads
+
+violation contains {
+	"msg": sprintf("%s %q uses service account %q, which the input does not define in namespace %q", [input.kind, k8s.name, sa, workloads.namespace]),
+	"path": array.concat(k8s.pod_spec_path, [field]),
+} if {
+	accounts := workloads.objects_of_kind(workloads.namespace, "ServiceAccount")
+	count(accounts) > 0
+	some field in ["serviceAccountName", "serviceAccount"]
+	sa := k8s.pod_spec[field]
+	is_string(sa)
+	sa != "default"
+	not sa in {a.metadata.name | some a in accounts}
+	field_wins(field)
+}
+
+# Report serviceAccountName, or the deprecated field only when it stands alone.
+field_wins("serviceAccountName") := true
+
+field_wins("serviceAccount") if not data.guard.lib.k8s.pod_spec.serviceAccountName

@@ -1,0 +1,277 @@
+//! The `guard` command: a thin layer over the library.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use guard::check::{Report, check};
+use guard::config::Config;
+use guard::finding::Severity;
+use guard::policy::{PolicySet, ProfileSelection, Rule, Selection, docs, load_registry};
+use guard::report::{Format, RenderOptions, render};
+use guard::source::Input;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Exit codes, documented in the README.
+mod exit {
+    /// Nothing at or above the failing severity.
+    pub const OK: u8 = 0;
+    /// Findings at or above the failing severity.
+    pub const FINDINGS: u8 = 1;
+    /// Usage or configuration error: nothing was checked.
+    pub const USAGE: u8 = 2;
+    /// Some input could not be read, parsed or evaluated; the rest was checked.
+    pub const INPUT: u8 = 3;
+}
+
+#[derive(Parser)]
+#[command(name = "guard", version, about = "Policy-as-code guardrails for Kubernetes manifests", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check manifests against the bundled rules.
+    Check(CheckArgs),
+    /// List every rule: id, severity, profile and title.
+    Rules {
+        /// human: a table; json: full metadata; markdown: docs/rules.md.
+        #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+        format: RulesFormat,
+    },
+    /// Explain a rule: why it matters, how to fix it, and an example.
+    Explain {
+        /// A rule id, such as GRD101.
+        rule: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RulesFormat {
+    Human,
+    Json,
+    Markdown,
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Files and directories to check (directories recursively); `-` reads stdin.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Write the report to FILE (atomically) instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// The lowest severity that makes the run fail (exit 1) [default: error].
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+    /// Report findings but exit 0 for them (input and usage errors still fail).
+    #[arg(long)]
+    no_fail: bool,
+    /// Which bundled rules run [default: all, or the config file's].
+    #[arg(long, value_enum)]
+    profile: Option<ProfileSelection>,
+    /// Kubernetes version the manifests target, for deprecated-API rules (e.g. 1.29).
+    #[arg(long, value_name = "VERSION")]
+    kubernetes_version: Option<String>,
+    /// Config file to use instead of discovering `.guard.yaml`.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Never colour the output (colour is used only on a terminal, and never with NO_COLOR set).
+    #[arg(long)]
+    no_color: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Info,
+}
+
+impl From<FailOn> for Severity {
+    fn from(f: FailOn) -> Severity {
+        match f {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Info => Severity::Info,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Check(args) => run_check(args),
+        Command::Rules { format } => run_rules(format),
+        Command::Explain { rule } => run_explain(&rule),
+    };
+    ExitCode::from(code)
+}
+
+/// A one-line usage or configuration error, then exit 2.
+fn usage(message: impl std::fmt::Display) -> u8 {
+    eprintln!("error: {message}");
+    exit::USAGE
+}
+
+fn run_check(args: CheckArgs) -> u8 {
+    let config = match &args.config {
+        Some(file) => Config::load(file),
+        None => Config::discover(&std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))),
+    };
+    let config = match config {
+        Ok(config) => config,
+        Err(error) => {
+            return usage(format_args!(
+                "{error}; fix the config file or pass --config"
+            ));
+        }
+    };
+    let registry = match load_registry() {
+        Ok(registry) => registry,
+        Err(error) => return usage(error),
+    };
+    let mut selection = Selection {
+        profile: args.profile.or(config.profile).unwrap_or_default(),
+        kubernetes_version: args.kubernetes_version.clone(),
+        ..Selection::default()
+    };
+    for (id, setting) in &config.rules {
+        if !registry.iter().any(|r| &r.id == id) {
+            return usage(format_args!(
+                "{}: unknown rule {id} in `rules:`; `guard rules` lists the ids",
+                config
+                    .file
+                    .as_deref()
+                    .unwrap_or(Path::new(".guard.yaml"))
+                    .display()
+            ));
+        }
+        match setting.severity() {
+            Some(severity) => {
+                selection.severity.insert(id.clone(), severity);
+            }
+            None => {
+                selection.disabled.insert(id.clone());
+            }
+        }
+    }
+    let policies = match PolicySet::bundled(&selection) {
+        Ok(policies) => policies,
+        Err(error) => return usage(error),
+    };
+    let input = Input::load_paths(&args.paths);
+    let report = match check(&policies, &config, input) {
+        Ok(report) => report,
+        Err(error) => return usage(error),
+    };
+    let fail_on = args
+        .fail_on
+        .map(Severity::from)
+        .or(config.fail_on)
+        .unwrap_or(Severity::Error);
+    let color = !args.no_color
+        && args.output.is_none()
+        && std::env::var_os("NO_COLOR").is_none()
+        && std::io::stdout().is_terminal();
+    let options = RenderOptions {
+        color,
+        fail_on: Some(fail_on),
+    };
+    if let Err(error) = write_report(&report, args.format, options, args.output.as_deref()) {
+        eprintln!("error: cannot write the report: {error}");
+        return exit::INPUT;
+    }
+    exit_code(&report, fail_on, args.no_fail)
+}
+
+fn exit_code(report: &Report, fail_on: Severity, no_fail: bool) -> u8 {
+    if !report.errors.is_empty() {
+        exit::INPUT
+    } else if !no_fail && report.findings.iter().any(|f| f.severity >= fail_on) {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    }
+}
+
+fn write_report(
+    report: &Report,
+    format: Format,
+    options: RenderOptions,
+    output: Option<&Path>,
+) -> std::io::Result<()> {
+    let mut buffer = Vec::new();
+    render(report, format, options, &mut buffer)?;
+    match output {
+        Some(path) => write_atomically(path, &buffer),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(&buffer).and_then(|()| stdout.flush()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other,
+            }
+        }
+    }
+}
+
+/// Writes to a temporary file beside `path`, then renames it over `path`, so a
+/// reader never sees half a report.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = std::fs::File::create(&temp).and_then(|mut file| {
+        file.write_all(bytes)?;
+        file.sync_all()
+    });
+    match result.and_then(|()| std::fs::rename(&temp, path)) {
+        Ok(()) => Ok(()),
+        Err(error) => {
+            let _ = std::fs::remove_file(&temp);
+            Err(error)
+        }
+    }
+}
+
+fn registry_or_exit() -> Result<Vec<Rule>, u8> {
+    load_registry().map_err(usage)
+}
+
+fn run_rules(format: RulesFormat) -> u8 {
+    let rules = match registry_or_exit() {
+        Ok(rules) => rules,
+        Err(code) => return code,
+    };
+    let text = match format {
+        RulesFormat::Human => docs::rules_table(&rules),
+        RulesFormat::Json => serde_json::to_string_pretty(&rules).unwrap_or_default() + "\n",
+        RulesFormat::Markdown => docs::rules_markdown(&rules),
+    };
+    print!("{text}");
+    exit::OK
+}
+
+fn run_explain(id: &str) -> u8 {
+    let rules = match registry_or_exit() {
+        Ok(rules) => rules,
+        Err(code) => return code,
+    };
+    match rules.iter().find(|r| r.id.eq_ignore_ascii_case(id)) {
+        Some(rule) => {
+            print!("{}", docs::explain(rule));
+            exit::OK
+        }
+        None => usage(format_args!("no rule {id}; `guard rules` lists the ids")),
+    }
+}

@@ -1,0 +1,40 @@
+//! The stable JSON report (`schemas/report.schema.json`). Field names and
+//! meanings only ever grow; `version` changes if one has to break.
+
+use crate::check::{Report, Summary};
+use crate::finding::{Finding, InputError};
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// The version of the JSON report format.
+pub const FORMAT_VERSION: &str = "1";
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: &'static str,
+    tool: Tool,
+    findings: &'a [Finding],
+    errors: &'a [InputError],
+    summary: &'a Summary,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let document = Document {
+        version: FORMAT_VERSION,
+        tool: Tool {
+            name: "guard",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        findings: &report.findings,
+        errors: &report.errors,
+        summary: &report.summary,
+    };
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    writeln!(out)
+}
