@@ -76,7 +76,7 @@ pub fn check(
                 message,
             })
         })?;
-    let outcome = waivers.apply(findings);
+    let outcome = waivers.apply(findings, |id| policies.rule(id).is_some());
     let mut findings: Vec<Finding> = outcome
         .findings
         .into_iter()

@@ -237,10 +237,23 @@ impl Config {
     }
 }
 
-/// `file` relative to `root` when it lies below it, else absolute.
+/// `file` relative to `root` when it lies below it, else absolute. `..` is
+/// resolved lexically, so `../legacy/a.yaml` from a subdirectory matches
+/// `legacy/*.yaml`.
 pub fn relative_to(root: &Path, file: &str) -> PathBuf {
     let path = Path::new(file);
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut normal = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            std::path::Component::ParentDir => {
+                normal.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => normal.push(other),
+        }
+    }
+    let absolute = normal;
     absolute
         .strip_prefix(root)
         .map(Path::to_path_buf)

@@ -138,8 +138,10 @@ impl Waivers {
         Ok(Waivers { waivers })
     }
 
-    /// Removes waived findings, then adds the findings about the waivers.
-    pub fn apply(mut self, findings: Vec<Finding>) -> Outcome {
+    /// Removes waived findings, then adds the findings about the waivers. A
+    /// waiver only of rules that did not run (another profile, turned off) is
+    /// not reported as unused: it may well match when they run.
+    pub fn apply(mut self, findings: Vec<Finding>, rule_ran: impl Fn(&str) -> bool) -> Outcome {
         let mut kept = Vec::with_capacity(findings.len());
         let mut suppressed = 0;
         for finding in findings {
@@ -158,7 +160,8 @@ impl Waivers {
         }
         for waiver in &self.waivers {
             let rules = waiver.rules.join(", ");
-            if waiver.used == 0 {
+            let any_ran = waiver.rules.iter().any(|r| r == "*" || rule_ran(r));
+            if waiver.used == 0 && any_ran {
                 kept.push(waiver_finding(
                     waiver,
                     builtin::UNUSED_SUPPRESSION,

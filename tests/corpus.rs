@@ -31,7 +31,14 @@ fn the_whole_corpus_is_loaded_and_checked() {
         .findings
         .iter()
         .filter(|f| f.rule == "GRD001")
-        .map(|f| format!("{}:{}:{}", f.location.file.rsplit("real/").next().unwrap(), f.location.line, f.location.column))
+        .map(|f| {
+            format!(
+                "{}:{}:{}",
+                f.location.file.rsplit("real/").next().unwrap(),
+                f.location.line,
+                f.location.column
+            )
+        })
         .collect();
     assert_eq!(
         duplicates,
@@ -45,9 +52,21 @@ fn the_whole_corpus_is_loaded_and_checked() {
     );
     // Every finding's line holds the field it names (or, for a missing field,
     // an ancestor of it): the last existing path key appears on that line.
-    for finding in report.findings.iter().filter(|f| f.rule == "GRD101" || f.rule == "GRD102") {
-        let source = report.sources.iter().find(|s| s.name == finding.location.file).unwrap();
-        let line = source.text.lines().nth(finding.location.line as usize - 1).unwrap();
+    for finding in report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "GRD101" || f.rule == "GRD102")
+    {
+        let source = report
+            .sources
+            .iter()
+            .find(|s| s.name == finding.location.file)
+            .unwrap();
+        let line = source
+            .text
+            .lines()
+            .nth(finding.location.line as usize - 1)
+            .unwrap();
         let field = finding.location.path.rsplit('.').next().unwrap();
         assert!(line.contains(field), "{finding:?} points at {line:?}");
     }
