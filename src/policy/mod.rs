@@ -36,6 +36,21 @@ pub struct Selection {
     /// The Kubernetes version manifests target (`1.29`), for rules about
     /// deprecated and removed APIs; `data.guard.config.kubernetes_version`.
     pub kubernetes_version: Option<String>,
+    /// The Blueprint manifests are held to; spec rules run only with one.
+    pub blueprint: Option<SpecFacts>,
+}
+
+/// A compiled Blueprint as the engine sees it: the facts rules read at
+/// `data.blueprint`, and where each fact was written, so a spec finding can
+/// name the Blueprint line (`spec_path` in a violation) beside the manifest's.
+#[derive(Debug, Clone)]
+pub struct SpecFacts {
+    pub facts: Value,
+    pub file: Arc<str>,
+    /// Positions of the Blueprint document's nodes. A violation's `spec_path`
+    /// is a path into that document (`["spec", "components", 0, "replicas"]`),
+    /// not into the facts, so defaults name the line that set them.
+    pub spans: crate::source::SpanNode,
 }
 
 /// The error of a policy that cannot be loaded.
@@ -60,6 +75,7 @@ pub struct PolicySet {
     any_kind: String,
     /// `data.guard.config`, settings rules may read.
     settings: Value,
+    blueprint: Option<Arc<SpecFacts>>,
 }
 
 impl PolicySet {
@@ -69,6 +85,7 @@ impl PolicySet {
         let mut rules: Vec<Rule> = registry
             .into_iter()
             .filter(|rule| selection.profile.includes(rule.profile))
+            .filter(|rule| rule.profile != Profile::Spec || selection.blueprint.is_some())
             .filter(|rule| !selection.disabled.contains(&rule.id))
             .collect();
         for rule in &mut rules {
@@ -78,7 +95,14 @@ impl PolicySet {
         }
         let mut engine = Engine::new();
         engine.set_strict_builtin_errors(false);
+        // Only the modules of the selected rules (and the libraries): regorus
+        // scans every loaded module on each first reference to a data path in
+        // an evaluation, so unused modules cost time on every object.
+        let selected: BTreeSet<&str> = rules.iter().filter_map(|r| r.file).collect();
         for (file, source) in registry::bundled_policies() {
+            if file.starts_with("rego/rules/") && !selected.contains(file) {
+                continue;
+            }
             engine
                 .add_policy(file.to_string(), source.to_string())
                 .map_err(|e| PolicyError(format!("bundled policy {file}: {e}")))?;
@@ -100,6 +124,7 @@ impl PolicySet {
             dispatch,
             any_kind: format!("data.{DISPATCH_PACKAGE}.{ANY_KIND}"),
             settings: Value::from(settings),
+            blueprint: selection.blueprint.clone().map(Arc::new),
         })
     }
 
@@ -128,6 +153,9 @@ impl PolicySet {
         let mut guard = BTreeMap::new();
         guard.insert(Value::from("config"), self.settings.clone());
         data.insert(Value::from("guard"), Value::from(guard));
+        if let Some(blueprint) = &self.blueprint {
+            data.insert(Value::from("blueprint"), blueprint.facts.clone());
+        }
         engine
             .add_data(Value::from(data))
             .map_err(|e| PolicyError(format!("inventory: {e}")))?;
@@ -256,6 +284,19 @@ impl Evaluator {
             }
         };
         let path = field("path").map(value_path).unwrap_or_default();
+        let spec_location = match (field("spec_path"), &self.policies.blueprint) {
+            (Some(spec_path), Some(blueprint)) => {
+                let spec_path = value_path(spec_path);
+                let (pos, _) = blueprint.spans.lookup(&spec_path);
+                Some(crate::finding::Location {
+                    file: blueprint.file.clone(),
+                    line: pos.line,
+                    column: pos.column,
+                    path: crate::source::DottedPath(&spec_path).to_string(),
+                })
+            }
+            _ => None,
+        };
         let patch = match field("patch") {
             Some(ops) => {
                 patch::to_json_patch(&doc.value, ops).map_err(|e| format!("rule {id}: {e}"))?
@@ -268,7 +309,7 @@ impl Evaluator {
             message,
             object: doc.object.clone(),
             location: doc.locate(file, &path),
-            spec_location: None,
+            spec_location,
             fix: Some(Fix {
                 description: rule.fix.clone(),
                 patch,

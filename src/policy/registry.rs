@@ -38,6 +38,8 @@ pub enum Profile {
     BestPractice,
     /// Checks of the input itself; always on.
     Input,
+    /// Rules that hold manifests to a Blueprint; on whenever one is given.
+    Spec,
 }
 
 impl Profile {
@@ -47,6 +49,7 @@ impl Profile {
             Profile::Restricted => "restricted",
             Profile::BestPractice => "best-practice",
             Profile::Input => "input",
+            Profile::Spec => "spec",
         }
     }
 }
@@ -69,7 +72,7 @@ pub enum ProfileSelection {
 impl ProfileSelection {
     pub fn includes(self, profile: Profile) -> bool {
         match (self, profile) {
-            (_, Profile::Input) | (ProfileSelection::All, _) => true,
+            (_, Profile::Input | Profile::Spec) | (ProfileSelection::All, _) => true,
             (ProfileSelection::Baseline, p) => p == Profile::Baseline,
             (ProfileSelection::Restricted, p) => {
                 matches!(p, Profile::Baseline | Profile::Restricted)
