@@ -9,6 +9,8 @@ facts := {
 	"objects_of_kind": objects_of_kind,
 	"all_objects": all_objects,
 	"pod_makers": pod_makers,
+	"pod_template_labels": pod_template_labels,
+	"api_table": data.guard.lib.api_table.table,
 }
 
 objects_in[ns] := objs if {
@@ -52,4 +54,10 @@ pod_makers[ns] := makers if {
 		some obj in objs
 		data.guard.lib.k8s.pod_spec_paths[obj.kind]
 	]
+}
+
+# The pod labels of every pod maker in each namespace, for selector matching.
+pod_template_labels[ns] := labels if {
+	some ns, makers in pod_makers
+	labels := [data.guard.lib.workloads.template_labels(obj) | some obj in makers]
 }

@@ -29,7 +29,14 @@ violation contains {
 	selector := input.spec.selector
 	count(selector) > 0
 	object.get(input.spec, "type", "ClusterIP") != "ExternalName"
-	makers := workloads.pod_makers(workloads.namespace)
-	count(makers) > 0
-	count([m | some m in makers; workloads.map_match(selector, workloads.template_labels(m))]) == 0
+	pod_labels := object.get(data.guard.facts.pod_template_labels, workloads.namespace, [])
+	count(pod_labels) > 0
+	not selects_some(selector, pod_labels)
+}
+
+selects_some(selector, pod_labels) if {
+	some labels in pod_labels
+	every k, v in selector {
+		labels[k] == v
+	}
 }
