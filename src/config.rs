@@ -274,7 +274,7 @@ pub fn build_globs(patterns: &[String]) -> Result<globset::GlobSet, String> {
 
 /// A JSON Pointer as path segments, reading numbers as indices where the
 /// document has a sequence.
-fn pointer_segments(spans: &SpanNode, pointer: &str) -> Vec<PathSeg> {
+pub(crate) fn pointer_segments(spans: &SpanNode, pointer: &str) -> Vec<PathSeg> {
     let mut out = Vec::new();
     let mut node = Some(spans);
     for raw in pointer.split('/').skip(1) {

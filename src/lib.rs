@@ -6,6 +6,7 @@
 //! [`finding::Finding`]s that [`report`] renders as text, JSON, SARIF, JUnit or
 //! GitHub annotations.
 
+pub mod blueprint;
 pub mod check;
 pub mod config;
 pub mod finding;

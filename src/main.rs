@@ -1,6 +1,7 @@
 //! The `guard` command: a thin layer over the library.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use guard::blueprint::Blueprint;
 use guard::check::{Report, check};
 use guard::config::Config;
 use guard::finding::Severity;
@@ -45,6 +46,21 @@ enum Command {
         /// A rule id, such as GRD101.
         rule: String,
     },
+    /// Work with Blueprints: the specs `check --blueprint` holds manifests to.
+    #[command(subcommand)]
+    Blueprint(BlueprintCommand),
+}
+
+#[derive(Subcommand)]
+enum BlueprintCommand {
+    /// Print the facts a Blueprint compiles to (`data.blueprint`), with the
+    /// position of every field they cite.
+    Compile {
+        /// A Blueprint: YAML, or Markdown with a `yaml blueprint` block.
+        file: PathBuf,
+    },
+    /// Print a commented Blueprint to start from.
+    Init,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -80,6 +96,10 @@ struct CheckArgs {
     /// Config file to use instead of discovering `.guard.yaml`.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Hold the manifests to this Blueprint (YAML, or Markdown with a
+    /// `yaml blueprint` block); its `policies.profile` applies unless --profile is given.
+    #[arg(long, value_name = "FILE")]
+    blueprint: Option<PathBuf>,
     /// Never colour the output (colour is used only on a terminal, and never with NO_COLOR set).
     #[arg(long)]
     no_color: bool,
@@ -108,6 +128,7 @@ fn main() -> ExitCode {
         Command::Check(args) => run_check(args),
         Command::Rules { format } => run_rules(format),
         Command::Explain { rule } => run_explain(&rule),
+        Command::Blueprint(command) => run_blueprint(command),
     };
     ExitCode::from(code)
 }
@@ -135,8 +156,17 @@ fn run_check(args: CheckArgs) -> u8 {
         Ok(registry) => registry,
         Err(error) => return usage(error),
     };
+    let blueprint = match args.blueprint.as_deref().map(Blueprint::load).transpose() {
+        Ok(blueprint) => blueprint,
+        Err(error) => return usage(error),
+    };
     let mut selection = Selection {
-        profile: args.profile.or(config.profile).unwrap_or_default(),
+        profile: args
+            .profile
+            .or(blueprint.as_ref().and_then(Blueprint::profile))
+            .or(config.profile)
+            .unwrap_or_default(),
+        blueprint: blueprint.as_ref().map(Blueprint::spec_facts),
         kubernetes_version: args.kubernetes_version.clone(),
         ..Selection::default()
     };
@@ -164,7 +194,10 @@ fn run_check(args: CheckArgs) -> u8 {
         Ok(policies) => policies,
         Err(error) => return usage(error),
     };
-    let input = Input::load_paths(&args.paths);
+    let mut input = Input::load_paths(&args.paths);
+    input
+        .sources
+        .extend(blueprint.as_ref().map(Blueprint::source));
     let report = match check(&policies, &config, input) {
         Ok(report) => report,
         Err(error) => return usage(error),
@@ -273,5 +306,33 @@ fn run_explain(id: &str) -> u8 {
             exit::OK
         }
         None => usage(format_args!("no rule {id}; `guard rules` lists the ids")),
+    }
+}
+
+fn run_blueprint(command: BlueprintCommand) -> u8 {
+    match command {
+        BlueprintCommand::Compile { file } => match Blueprint::load(&file) {
+            Ok(blueprint) => {
+                let json = serde_json::to_string_pretty(&blueprint.compiled()).unwrap_or_default();
+                print_out(&(json + "\n"))
+            }
+            Err(error) => usage(error),
+        },
+        BlueprintCommand::Init => print_out(guard::blueprint::SCAFFOLD),
+    }
+}
+
+/// Writes to stdout; a reader that stops early (`| head`) is not an error.
+fn print_out(text: &str) -> u8 {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("error: cannot write to stdout: {e}");
+            exit::INPUT
+        }
+        _ => exit::OK,
     }
 }

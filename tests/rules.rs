@@ -1,10 +1,13 @@
 //! Every bundled rule against its fixtures: `testdata/rules/<ID>/fail.yaml`
 //! must raise the rule exactly as `fail.golden` says (positions included), and
 //! `pass.yaml` must not raise it. `GUARD_BLESS=1 cargo test` rewrites goldens.
+//! Spec rules (profile `spec`) run with the Blueprint their directory holds,
+//! `blueprint.yaml`; their goldens name the Blueprint line too (`<- spec …`).
 
+use guard::blueprint::Blueprint;
 use guard::check::check;
 use guard::config::Config;
-use guard::policy::{PolicySet, Selection};
+use guard::policy::{PolicySet, Profile, Selection};
 use guard::source::Input;
 use std::path::Path;
 use std::sync::Arc;
@@ -35,8 +38,18 @@ fn findings_of(policies: &PolicySet, file: &Path, rule: &str) -> Vec<String> {
                     )
                 })
                 .unwrap_or_default();
+            let spec = f
+                .spec_location
+                .as_ref()
+                .map(|s| {
+                    format!(
+                        "\n    <- spec {}:{}:{} [{}]",
+                        s.file, s.line, s.column, s.path
+                    )
+                })
+                .unwrap_or_default();
             format!(
-                "{}:{}:{} {} {} [{}]{patch}",
+                "{}:{}:{} {} {} [{}]{spec}{patch}",
                 f.location.file,
                 f.location.line,
                 f.location.column,
@@ -50,12 +63,31 @@ fn findings_of(policies: &PolicySet, file: &Path, rule: &str) -> Vec<String> {
 
 #[test]
 fn every_rule_fails_its_failing_fixture_and_passes_its_passing_one() {
-    let policies = PolicySet::bundled(&Selection::default()).unwrap();
+    let all = PolicySet::bundled(&Selection::default()).unwrap();
     let bless = std::env::var_os("GUARD_BLESS").is_some();
     let mut problems = Vec::new();
-    for rule in policies.rules().iter().filter(|r| r.package.is_some()) {
+    let registry = guard::policy::load_registry().unwrap();
+    for rule in registry.iter().filter(|r| r.package.is_some()) {
         let dir = Path::new("testdata/rules").join(&rule.id);
-        let fail = findings_of(&policies, &dir.join("fail.yaml"), &rule.id);
+        let blueprint_file = dir.join("blueprint.yaml");
+        let spec_policies;
+        let policies = if blueprint_file.is_file() {
+            let name = format!("testdata/rules/{}/blueprint.yaml", rule.id);
+            let text = std::fs::read_to_string(&blueprint_file).unwrap();
+            let blueprint = Blueprint::parse(Arc::from(name.as_str()), &text, false).unwrap();
+            spec_policies = PolicySet::bundled(&Selection {
+                blueprint: Some(blueprint.spec_facts()),
+                ..Selection::default()
+            })
+            .unwrap();
+            &spec_policies
+        } else if rule.profile == Profile::Spec {
+            problems.push(format!("{}: a spec rule needs a blueprint.yaml", rule.id));
+            continue;
+        } else {
+            &all
+        };
+        let fail = findings_of(policies, &dir.join("fail.yaml"), &rule.id);
         if fail.is_empty() {
             problems.push(format!("{}: fail.yaml raises nothing", rule.id));
         }
@@ -81,7 +113,7 @@ fn every_rule_fails_its_failing_fixture_and_passes_its_passing_one() {
             problems.push(format!("{}: no pass.yaml", rule.id));
             continue;
         }
-        let pass = findings_of(&policies, &pass_file, &rule.id);
+        let pass = findings_of(policies, &pass_file, &rule.id);
         if !pass.is_empty() {
             problems.push(format!("{}: pass.yaml raises {pass:?}", rule.id));
         }

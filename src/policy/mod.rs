@@ -24,6 +24,12 @@ const DISPATCH_PACKAGE: &str = "guard.dispatch";
 const INVENTORY_FACTS: &str = "data.guard.lib.inventory.facts";
 /// The dispatch rule for kinds no kind-specific rule names.
 const ANY_KIND: &str = "any_kind";
+/// The kind that rules about the Blueprint itself name (`kinds: [Blueprint]`).
+/// They are evaluated once, with the Blueprint's facts as input, through their
+/// own dispatch rule: `*` rules do not apply to it, nor do its rules to a
+/// manifest that happens to be of that kind.
+const BLUEPRINT_KIND: &str = "Blueprint";
+const BLUEPRINT_ENTRY: &str = "blueprint";
 
 /// Which rules run, and how severe each is.
 #[derive(Debug, Clone, Default)]
@@ -51,6 +57,9 @@ pub struct SpecFacts {
     /// is a path into that document (`["spec", "components", 0, "replicas"]`),
     /// not into the facts, so defaults name the line that set them.
     pub spans: crate::source::SpanNode,
+    /// The Blueprint as the object that findings about the Blueprint itself
+    /// name (a component no manifest provides).
+    pub object: crate::finding::ObjectRef,
 }
 
 /// The error of a policy that cannot be loaded.
@@ -215,7 +224,7 @@ impl Evaluator {
             )
             .collect();
         let mut all = Evaluation::default();
-        for mut part in parts {
+        for mut part in parts.into_iter().chain([self.evaluate_blueprint()]) {
             all.findings.append(&mut part.findings);
             all.errors.append(&mut part.errors);
         }
@@ -229,14 +238,41 @@ impl Evaluator {
     }
 
     fn evaluate_with(&self, engine: &mut Engine, doc: &Document, file: &Arc<str>) -> Evaluation {
-        let mut out = Evaluation::default();
         let entry = self
             .policies
             .dispatch
             .get(&doc.object.kind)
             .unwrap_or(&self.policies.any_kind);
+        self.evaluate_entry(engine, entry, doc, file)
+    }
+
+    /// Evaluates the rules about the Blueprint itself (`kinds: [Blueprint]`),
+    /// once, with its facts as input; their `path` is a path into the Blueprint.
+    pub fn evaluate_blueprint(&self) -> Evaluation {
+        let Some(blueprint) = &self.policies.blueprint else {
+            return Evaluation::default();
+        };
+        let doc = Document {
+            source: 0,
+            object: blueprint.object.clone(),
+            value: blueprint.facts.clone(),
+            spans: blueprint.spans.clone(),
+        };
+        let mut engine = self.engine.clone();
+        let entry = format!("data.{DISPATCH_PACKAGE}.{BLUEPRINT_ENTRY}");
+        self.evaluate_entry(&mut engine, &entry, &doc, &blueprint.file)
+    }
+
+    fn evaluate_entry(
+        &self,
+        engine: &mut Engine,
+        entry: &str,
+        doc: &Document,
+        file: &Arc<str>,
+    ) -> Evaluation {
+        let mut out = Evaluation::default();
         engine.set_input(doc.value.clone());
-        let result = match engine.eval_rule(entry.clone()) {
+        let result = match engine.eval_rule(entry.to_string()) {
             Ok(result) => result,
             Err(error) => {
                 out.errors.push(InputError {
@@ -414,7 +450,7 @@ fn dispatch_module(rules: &[Rule]) -> (String, HashMap<String, String>) {
     }
     let kinds: Vec<&str> = kinds
         .into_iter()
-        .filter(|k| k.chars().all(|c| c.is_ascii_alphanumeric()))
+        .filter(|k| k.chars().all(|c| c.is_ascii_alphanumeric()) && *k != BLUEPRINT_KIND)
         .collect();
     let mut source = format!("package {DISPATCH_PACKAGE}\n\n");
     let mut dispatch = HashMap::new();
@@ -425,6 +461,7 @@ fn dispatch_module(rules: &[Rule]) -> (String, HashMap<String, String>) {
                 continue;
             };
             let applies = match kind {
+                Some(BLUEPRINT_KIND) => rule.kinds.iter().any(|k| k == BLUEPRINT_KIND),
                 Some(kind) => rule.applies_to(kind),
                 None => rule.kinds.is_empty(),
             };
@@ -442,6 +479,7 @@ fn dispatch_module(rules: &[Rule]) -> (String, HashMap<String, String>) {
         }
     };
     emit(ANY_KIND, None);
+    emit(BLUEPRINT_ENTRY, Some(BLUEPRINT_KIND));
     for kind in kinds {
         let name = format!("k_{kind}");
         emit(&name, Some(kind));
