@@ -2,11 +2,13 @@
 
 use crate::config::{Config, ConfigError};
 use crate::finding::{Finding, Fix, InputError, ObjectRef, Severity, sort_findings};
+use crate::policy::conftest::UserPolicies;
 use crate::policy::registry::builtin;
 use crate::policy::{PolicyError, PolicySet, Rule};
 use crate::source::{Input, InputIssue, Source};
 use crate::suppress::Waivers;
 use serde::Serialize;
+use std::collections::HashSet;
 
 /// The result of checking an input set.
 #[derive(Debug)]
@@ -29,7 +31,8 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
-    /// Findings waived by annotations or the config file.
+    /// Findings waived by annotations or the config file, and results
+    /// exempted by the `exception` rules of conftest policies.
     pub suppressed: usize,
     /// Inputs that could not be read, parsed or evaluated.
     pub input_errors: usize,
@@ -54,8 +57,16 @@ impl std::fmt::Display for CheckError {
 impl std::error::Error for CheckError {}
 
 /// Checks `input` against `policies`, applying the config's excludes and waivers.
-pub fn check(
+pub fn check(policies: &PolicySet, config: &Config, input: Input) -> Result<Report, CheckError> {
+    check_with(policies, None, config, input)
+}
+
+/// [`check`], also running the user's own conftest policies, whose findings
+/// keep the severity their rule kind gives (deny/violation error, warn
+/// warning) and whose `exception` exemptions count as suppressed.
+pub fn check_with(
     policies: &PolicySet,
+    user: Option<&UserPolicies>,
     config: &Config,
     mut input: Input,
 ) -> Result<Report, CheckError> {
@@ -65,8 +76,12 @@ pub fn check(
     let evaluator = policies
         .evaluator(&input.documents)
         .map_err(CheckError::Policy)?;
-    let evaluation = evaluator.evaluate(&input);
+    let mut evaluation = evaluator.evaluate(&input);
+    let user_evaluation = user.map(|user| user.evaluate(&input)).unwrap_or_default();
+    let user_rules: HashSet<&str> = user.into_iter().flat_map(UserPolicies::rule_ids).collect();
+    evaluation.errors.extend(user_evaluation.errors);
     let mut findings = evaluation.findings;
+    findings.extend(user_evaluation.findings);
     findings.extend(issue_findings(policies, &input.issues));
     let waivers =
         Waivers::collect(config, &input.sources, &input.documents).map_err(|message| {
@@ -76,11 +91,16 @@ pub fn check(
                 message,
             })
         })?;
-    let outcome = waivers.apply(findings, |id| policies.rule(id).is_some());
+    let outcome = waivers.apply(findings, |id| {
+        policies.rule(id).is_some() || user_rules.contains(id)
+    });
     let mut findings: Vec<Finding> = outcome
         .findings
         .into_iter()
         .filter_map(|mut finding| {
+            if user_rules.contains(finding.rule.as_str()) {
+                return Some(finding);
+            }
             let rule = policies.rule(&finding.rule)?;
             finding.severity = rule.severity;
             if finding.fix.is_none() {
@@ -108,7 +128,7 @@ pub fn check(
         errors: count(Severity::Error),
         warnings: count(Severity::Warning),
         infos: count(Severity::Info),
-        suppressed: outcome.suppressed,
+        suppressed: outcome.suppressed + user_evaluation.exceptions,
         input_errors: errors.len(),
     };
     Ok(Report {

@@ -2,9 +2,11 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use guard::blueprint::Blueprint;
-use guard::check::{Report, check};
+use guard::check::{Report, check_with};
 use guard::config::Config;
 use guard::finding::Severity;
+use guard::fsutil::write_atomically;
+use guard::policy::conftest::{cli as conftest_cli, verify};
 use guard::policy::{PolicySet, ProfileSelection, Rule, Selection, docs, load_registry};
 use guard::report::{Format, RenderOptions, render};
 use guard::source::Input;
@@ -33,7 +35,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check manifests against the bundled rules.
+    /// Check manifests against the bundled rules and your own conftest policies.
     Check(CheckArgs),
     /// List every rule: id, severity, profile and title.
     Rules {
@@ -46,9 +48,30 @@ enum Command {
         /// A rule id, such as GRD101.
         rule: String,
     },
+    /// Run the `test_*` rules of Rego policy tests, as `conftest verify` does.
+    Verify(conftest_cli::VerifyArgs),
     /// Work with Blueprints: the specs `check --blueprint` holds manifests to.
     #[command(subcommand)]
     Blueprint(BlueprintCommand),
+    /// Write manifests for a Blueprint with the built-in generator: hardened
+    /// workloads, Services, Ingresses, PodDisruptionBudgets and NetworkPolicies
+    /// that pass `check --blueprint` with every rule.
+    Generate(GenerateArgs),
+}
+
+#[derive(clap::Args)]
+struct GenerateArgs {
+    /// The Blueprint: YAML, or Markdown with a `yaml blueprint` block.
+    #[arg(long, value_name = "FILE")]
+    blueprint: PathBuf,
+    /// Directory for `00-namespace.yaml` and one `<component>.yaml` per
+    /// component (created when missing; each file written atomically); `-`
+    /// prints them to stdout.
+    #[arg(long, short = 'o', value_name = "DIR")]
+    output: PathBuf,
+    /// Tag for Blueprint images that pin none.
+    #[arg(long, value_name = "TAG", default_value = guard::generate::DEFAULT_IMAGE_TAG, value_parser = guard::generate::parse_image_tag)]
+    image_tag: String,
 }
 
 #[derive(Subcommand)]
@@ -103,6 +126,8 @@ struct CheckArgs {
     /// Never colour the output (colour is used only on a terminal, and never with NO_COLOR set).
     #[arg(long)]
     no_color: bool,
+    #[command(flatten)]
+    conftest: conftest_cli::CheckFlags,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -129,6 +154,8 @@ fn main() -> ExitCode {
         Command::Rules { format } => run_rules(format),
         Command::Explain { rule } => run_explain(&rule),
         Command::Blueprint(command) => run_blueprint(command),
+        Command::Verify(args) => run_verify(&args),
+        Command::Generate(args) => run_generate(args),
     };
     ExitCode::from(code)
 }
@@ -190,6 +217,16 @@ fn run_check(args: CheckArgs) -> u8 {
             }
         }
     }
+    if args.conftest.no_bundled {
+        selection
+            .disabled
+            .extend(registry.iter().map(|r| r.id.clone()));
+    }
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let user = match args.conftest.load(&cwd) {
+        Ok(user) => user,
+        Err(error) => return usage(error),
+    };
     let policies = match PolicySet::bundled(&selection) {
         Ok(policies) => policies,
         Err(error) => return usage(error),
@@ -198,13 +235,14 @@ fn run_check(args: CheckArgs) -> u8 {
     input
         .sources
         .extend(blueprint.as_ref().map(Blueprint::source));
-    let report = match check(&policies, &config, input) {
+    let report = match check_with(&policies, user.as_ref(), &config, input) {
         Ok(report) => report,
         Err(error) => return usage(error),
     };
     let fail_on = args
         .fail_on
         .map(Severity::from)
+        .or(args.conftest.fail_on_warn.then_some(Severity::Warning))
         .or(config.fail_on)
         .unwrap_or(Severity::Error);
     let color = !args.no_color
@@ -252,28 +290,17 @@ fn write_report(
     }
 }
 
-/// Writes to a temporary file beside `path`, then renames it over `path`, so a
-/// reader never sees half a report.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = std::fs::File::create(&temp).and_then(|mut file| {
-        file.write_all(bytes)?;
-        file.sync_all()
-    });
-    match result.and_then(|()| std::fs::rename(&temp, path)) {
-        Ok(()) => Ok(()),
-        Err(error) => {
-            let _ = std::fs::remove_file(&temp);
-            Err(error)
-        }
+/// `guard verify`: per-test results and conftest's summary line; exit 1 on
+/// any failure.
+fn run_verify(args: &conftest_cli::VerifyArgs) -> u8 {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let report = match args.options(&cwd).and_then(|options| verify::run(&options)) {
+        Ok(report) => report,
+        Err(error) => return usage(error),
+    };
+    match print_out(&report.render()) {
+        exit::OK if report.failed() > 0 => exit::FINDINGS,
+        code => code,
     }
 }
 
@@ -319,6 +346,27 @@ fn run_blueprint(command: BlueprintCommand) -> u8 {
             Err(error) => usage(error),
         },
         BlueprintCommand::Init => print_out(guard::blueprint::SCAFFOLD),
+    }
+}
+
+fn run_generate(args: GenerateArgs) -> u8 {
+    let blueprint = match Blueprint::load(&args.blueprint) {
+        Ok(blueprint) => blueprint,
+        Err(error) => return usage(error),
+    };
+    let options = guard::generate::Options {
+        image_tag: args.image_tag,
+    };
+    let files = guard::generate::generate(blueprint.facts(), &options);
+    if args.output.as_os_str() == "-" {
+        return print_out(&guard::generate::concatenate(&files));
+    }
+    match guard::generate::write_dir(&files, &args.output) {
+        Ok(()) => exit::OK,
+        Err(error) => {
+            eprintln!("error: cannot write to {}: {error}", args.output.display());
+            exit::INPUT
+        }
     }
 }
 

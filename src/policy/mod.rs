@@ -5,7 +5,9 @@
 //! dispatch rule gathers the violations of exactly the rules that apply, so one
 //! evaluation per object runs every applicable rule in one pass.
 
+pub mod conftest;
 pub mod docs;
+mod merge;
 mod patch;
 pub mod registry;
 
@@ -19,17 +21,18 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write;
 use std::sync::Arc;
 
-const DISPATCH_PACKAGE: &str = "guard.dispatch";
+/// The package of the merged rule module, which holds the dispatch rules too.
+const DISPATCH_PACKAGE: &str = "guard.bundled";
 /// The rule whose value guard stores at `data.guard.facts` once per input set.
 const INVENTORY_FACTS: &str = "data.guard.lib.inventory.facts";
 /// The dispatch rule for kinds no kind-specific rule names.
-const ANY_KIND: &str = "any_kind";
+const ANY_KIND: &str = "dispatch__any_kind";
 /// The kind that rules about the Blueprint itself name (`kinds: [Blueprint]`).
 /// They are evaluated once, with the Blueprint's facts as input, through their
 /// own dispatch rule: `*` rules do not apply to it, nor do its rules to a
 /// manifest that happens to be of that kind.
 const BLUEPRINT_KIND: &str = "Blueprint";
-const BLUEPRINT_ENTRY: &str = "blueprint";
+const BLUEPRINT_ENTRY: &str = "dispatch__blueprint";
 
 /// Which rules run, and how severe each is.
 #[derive(Debug, Clone, Default)]
@@ -104,22 +107,36 @@ impl PolicySet {
         }
         let mut engine = Engine::new();
         engine.set_strict_builtin_errors(false);
-        // Only the modules of the selected rules (and the libraries): regorus
-        // scans every loaded module on each first reference to a data path in
-        // an evaluation, so unused modules cost time on every object.
-        let selected: BTreeSet<&str> = rules.iter().filter_map(|r| r.file).collect();
+        // The libraries as they are; the selected rules merged into one module
+        // with the dispatch rules (see merge.rs for why).
+        let mut modules = Vec::new();
         for (file, source) in registry::bundled_policies() {
-            if file.starts_with("rego/rules/") && !selected.contains(file) {
-                continue;
+            if !file.starts_with("rego/rules/") {
+                engine
+                    .add_policy(file.to_string(), source.to_string())
+                    .map_err(|e| PolicyError(format!("bundled policy {file}: {e}")))?;
             }
-            engine
-                .add_policy(file.to_string(), source.to_string())
-                .map_err(|e| PolicyError(format!("bundled policy {file}: {e}")))?;
         }
-        let (dispatch_source, dispatch) = dispatch_module(&rules);
+        for rule in &rules {
+            if let (Some(file), Some(package)) = (rule.file, &rule.package) {
+                let source = registry::bundled_policies()
+                    .iter()
+                    .find(|(f, _)| *f == file)
+                    .map(|(_, s)| *s)
+                    .unwrap_or_default();
+                modules.push(merge::Module {
+                    file,
+                    source,
+                    prefix: rule_prefix(package),
+                });
+            }
+        }
+        let mut merged = merge::merge(DISPATCH_PACKAGE, &modules).map_err(PolicyError)?;
+        let (dispatch_source, dispatch) = dispatch_rules(&rules);
+        merged.push_str(&dispatch_source);
         engine
-            .add_policy("guard/dispatch.rego".into(), dispatch_source)
-            .map_err(|e| PolicyError(format!("dispatch module: {e}")))?;
+            .add_policy("guard/bundled.rego".into(), merged)
+            .map_err(|e| PolicyError(format!("merged bundled rules: {e}")))?;
         let mut settings = BTreeMap::new();
         if let Some(version) = &selection.kubernetes_version {
             settings.insert(
@@ -440,10 +457,15 @@ pub fn is_cluster_scoped(kind: &str) -> bool {
     )
 }
 
-/// Generates the dispatch package: one set rule per kind named by some rule,
+/// The name a rule's top-level rules carry in the merged module.
+fn rule_prefix(package: &str) -> String {
+    package.trim_start_matches("guard.rules.").replace('.', "_")
+}
+
+/// Generates the dispatch rules: one set rule per kind named by some rule,
 /// plus one for every other kind, each gathering `[id, violation]` pairs from
 /// exactly the rules that apply.
-fn dispatch_module(rules: &[Rule]) -> (String, HashMap<String, String>) {
+fn dispatch_rules(rules: &[Rule]) -> (String, HashMap<String, String>) {
     let mut kinds: BTreeSet<&str> = BTreeSet::new();
     for rule in rules {
         kinds.extend(rule.kinds.iter().map(String::as_str));
@@ -452,7 +474,7 @@ fn dispatch_module(rules: &[Rule]) -> (String, HashMap<String, String>) {
         .into_iter()
         .filter(|k| k.chars().all(|c| c.is_ascii_alphanumeric()) && *k != BLUEPRINT_KIND)
         .collect();
-    let mut source = format!("package {DISPATCH_PACKAGE}\n\n");
+    let mut source = String::from("\n# dispatch\n");
     let mut dispatch = HashMap::new();
     let mut emit = |name: &str, kind: Option<&str>| {
         let mut any = false;
@@ -469,8 +491,9 @@ fn dispatch_module(rules: &[Rule]) -> (String, HashMap<String, String>) {
                 any = true;
                 let _ = writeln!(
                     source,
-                    "{name} contains [\"{}\", v] if {{\n\tsome v in data.{package}.violation\n}}\n",
-                    rule.id
+                    "{name} contains [\"{}\", v] if {{\n\tsome v in {}__violation\n}}\n",
+                    rule.id,
+                    rule_prefix(package)
                 );
             }
         }
@@ -481,7 +504,7 @@ fn dispatch_module(rules: &[Rule]) -> (String, HashMap<String, String>) {
     emit(ANY_KIND, None);
     emit(BLUEPRINT_ENTRY, Some(BLUEPRINT_KIND));
     for kind in kinds {
-        let name = format!("k_{kind}");
+        let name = format!("dispatch__kind_{kind}");
         emit(&name, Some(kind));
         dispatch.insert(kind.to_string(), format!("data.{DISPATCH_PACKAGE}.{name}"));
     }
