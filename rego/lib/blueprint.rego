@@ -34,14 +34,15 @@ app_names(obj) := {v |
 
 # An object belongs to the component named by its metadata.name, or by its
 # (or its pods') app.kubernetes.io/name or app label.
-belongs(obj, name) if obj.metadata.name == name
+names_of(obj) := {n | some n in array.concat([object.get(obj, ["metadata", "name"], null)], [v | some v in app_names(obj)]); is_string(n)}
 
-belongs(obj, name) if name in app_names(obj)
+belongs(obj, name) if name in names_of(obj)
 
 # The components an object belongs to.
 components_of(obj) := [c |
+	names := names_of(obj)
 	some c in data.guard.lib.k8s.items(data.blueprint.components)
-	belongs(obj, c.name)
+	c.name in names
 ]
 
 # The components the object under evaluation is the workload of.
@@ -50,19 +51,10 @@ own_components contains c if {
 	input.kind in kinds_for(c)
 }
 
-# Every workload of the input set, in any namespace.
-all_workloads := [obj |
-	some makers in data.guard.facts.pod_makers
-	some obj in makers
-	obj.kind in workload_kinds
-]
-
-# The workloads of a component.
-workloads_of(c) := [w |
-	some w in all_workloads
-	w.kind in kinds_for(c)
-	belongs(w, c.name)
-]
+# The workloads of a component, from the index rego/lib/inventory.rego builds
+# once per run (matching every object against every component per object
+# would make a Blueprint check quadratic).
+workloads_of(c) := object.get(data.guard.facts.blueprint_workloads, c.name, [])
 
 # The Services in w's namespace whose selector picks w's pods.
 services_for(w) := [s |

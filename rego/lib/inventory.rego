@@ -11,6 +11,7 @@ facts := {
 	"pod_makers": pod_makers,
 	"pod_template_labels": pod_template_labels,
 	"api_table": data.guard.lib.api_table.table,
+	"blueprint_workloads": blueprint_workloads,
 }
 
 objects_in[ns] := objs if {
@@ -60,4 +61,25 @@ pod_makers[ns] := makers if {
 pod_template_labels[ns] := labels if {
 	some ns, makers in pod_makers
 	labels := [data.guard.lib.workloads.template_labels(obj) | some obj in makers]
+}
+
+# The workloads of each Blueprint component (data.blueprint, when a Blueprint
+# is given), in any namespace: see data.guard.lib.blueprint.belongs.
+blueprint_workloads := {c.name: workloads |
+	some c in data.guard.lib.k8s.items(object.get(data, ["blueprint", "components"], []))
+	kinds := data.guard.lib.blueprint.kinds_for(c)
+	workloads := [w |
+		some pair in named_workloads
+		pair[0] == c.name
+		w := pair[1]
+		w.kind in kinds
+	]
+}
+
+# [name, workload] for every name a workload answers to, computed once per
+# workload rather than once per component.
+named_workloads contains [name, w] if {
+	some makers in pod_makers
+	some w in makers
+	some name in data.guard.lib.blueprint.names_of(w)
 }
