@@ -28,6 +28,12 @@ pub fn render(report: &Report, _options: RenderOptions, out: &mut dyn Write) -> 
             None => finding.rule.clone(),
         };
         let mut message = finding.message.clone();
+        if let Some(spec) = &finding.spec_location {
+            message.push_str(&format!(
+                "\nRequired by: {}:{}:{}",
+                spec.file, spec.line, spec.column
+            ));
+        }
         if let Some(fix) = &finding.fix {
             message.push_str("\nFix: ");
             message.push_str(&fix.description);

@@ -59,11 +59,15 @@ pub fn render_compact(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     }
     for f in &report.findings {
         let l = &f.location;
-        writeln!(
+        write!(
             out,
             "{}:{}:{}: {}[{}] {} ({})",
             l.file, l.line, l.column, f.severity, f.rule, f.message, f.object
         )?;
+        match &f.spec_location {
+            Some(s) => writeln!(out, " [required by {}:{}:{}]", s.file, s.line, s.column)?,
+            None => writeln!(out)?,
+        }
     }
     writeln!(out, "{}", summary_line(report))
 }
