@@ -606,24 +606,29 @@ fn add_data(engine: &mut Engine, roots: &[PathBuf]) -> Result<(), PolicyError> {
 }
 
 /// The namespaces `options` select, in package order, with their rules.
+/// `-n` patterns as matchers: conftest's globs, where `*` crosses dots.
+fn namespace_matchers(patterns: &[String]) -> Result<Vec<globset::GlobMatcher>, PolicyError> {
+    patterns
+        .iter()
+        .map(|ns| {
+            globset::GlobBuilder::new(ns)
+                .literal_separator(false)
+                .build()
+                .map(|g| g.compile_matcher())
+                .map_err(|e| PolicyError(format!("namespace {ns:?}: {e}")))
+        })
+        .collect()
+}
+
 fn select_namespaces(
     engine: &mut Engine,
     options: &Options,
 ) -> Result<Vec<Namespace>, PolicyError> {
-    let patterns: Vec<globset::GlobMatcher> = if options.namespaces.is_empty() {
-        vec!["main".to_string()]
+    let patterns = if options.namespaces.is_empty() {
+        namespace_matchers(&["main".to_string()])?
     } else {
-        options.namespaces.clone()
-    }
-    .iter()
-    .map(|ns| {
-        globset::GlobBuilder::new(ns)
-            .literal_separator(false)
-            .build()
-            .map(|g| g.compile_matcher())
-            .map_err(|e| PolicyError(format!("namespace {ns:?}: {e}")))
-    })
-    .collect::<Result<_, _>>()?;
+        namespace_matchers(&options.namespaces)?
+    };
     let packages = engine
         .get_packages()
         .map_err(|e| PolicyError(e.to_string()))?;

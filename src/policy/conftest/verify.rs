@@ -5,7 +5,9 @@
 //! skipped. conftest's builtins (`parse_config`, …) are available, and
 //! `print()` output is kept and shown for the tests that fail.
 
-use super::{Options, add_data, new_engine, rego_files, rule_name, syntax_error};
+use super::{
+    Options, add_data, namespace_matchers, new_engine, rego_files, rule_name, syntax_error,
+};
 use crate::policy::PolicyError;
 use regorus::Value;
 use std::fmt::Write as _;
@@ -116,17 +118,7 @@ pub fn run(options: &Options) -> Result<TestReport, PolicyError> {
         options.data.clone()
     };
     add_data(&mut engine, &data)?;
-    let patterns = options
-        .namespaces
-        .iter()
-        .map(|ns| {
-            globset::GlobBuilder::new(ns)
-                .literal_separator(false)
-                .build()
-                .map(|g| g.compile_matcher())
-                .map_err(|e| PolicyError(format!("namespace {ns:?}: {e}")))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let patterns = namespace_matchers(&options.namespaces)?;
     let packages = engine
         .get_packages()
         .map_err(|e| PolicyError(e.to_string()))?;
