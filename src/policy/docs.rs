@@ -6,6 +6,71 @@ use std::fmt::Write;
 
 const PEERS: [&str; 4] = ["pss", "kube-linter", "polaris", "kube-score"];
 
+/// Default checks of the peers that guard has no rule for, and why. Checks a
+/// guard rule covers are listed in that rule's equivalents instead.
+const PEER_CHECKS_NOT_IMPLEMENTED: [(&str, &str, &str); 12] = [
+    (
+        "polaris",
+        "cpuLimitsMissing",
+        "CPU limits throttle a container even on an idle node; many teams set none on purpose, so the check is noise more often than help.",
+    ),
+    (
+        "polaris",
+        "priorityClassNotSet",
+        "Which priority classes exist is a property of the cluster, not of a manifest set; the check cannot tell a right answer from a wrong one.",
+    ),
+    (
+        "polaris",
+        "metadataAndInstanceMismatched",
+        "A naming convention (`app.kubernetes.io/instance` equal to the name) rather than a defect.",
+    ),
+    (
+        "polaris",
+        "clusterrolebindingPodExecAttach / rolebindingRolePodExecAttach / rolebindingClusterRolePodExecAttach",
+        "GRD403 reports the Role or ClusterRole that grants pods/exec or pods/attach; reporting every binding of it again would repeat the finding.",
+    ),
+    (
+        "kube-score",
+        "container-ephemeral-storage-request-and-limit",
+        "Rarely what goes wrong in practice, and noisy on every workload.",
+    ),
+    (
+        "kube-score",
+        "container-security-context-user-group-id",
+        "Running as a non-root user is what the PSS rules GRD122/GRD123 require; a high UID threshold is a convention on top.",
+    ),
+    (
+        "kube-score",
+        "statefulset-has-servicename",
+        "Not yet implemented.",
+    ),
+    (
+        "kube-score",
+        "pod-topology-spread-constraints",
+        "Validity of the constraints themselves is not yet checked; GRD213 checks that replicas are spread at all.",
+    ),
+    (
+        "kube-score",
+        "label-values",
+        "Not yet implemented; the API server rejects invalid label values at apply time.",
+    ),
+    (
+        "kube-score",
+        "poddisruptionbudget-has-policy",
+        "Not yet implemented; GRD223 checks PDBs that block every disruption.",
+    ),
+    (
+        "kube-linter",
+        "dangling-networkpolicypeer-podselector",
+        "Off by default in kube-linter; not yet implemented.",
+    ),
+    (
+        "kube-linter",
+        "env-value-from",
+        "Off by default in kube-linter; Secrets and ConfigMaps are often created outside the manifest set.",
+    ),
+];
+
 /// `guard rules`: one line per rule.
 pub fn rules_table(rules: &[Rule]) -> String {
     let mut out = String::new();
@@ -96,6 +161,10 @@ pub fn rules_markdown(rules: &[Rule]) -> String {
             severity = rule.severity.as_str(),
             profile = rule.profile.as_str(),
         );
+    }
+    out.push_str("\n## Peer checks guard does not have\n\n| tool | check | why |\n|---|---|---|\n");
+    for (tool, check, why) in PEER_CHECKS_NOT_IMPLEMENTED {
+        let _ = writeln!(out, "| {tool} | {check} | {why} |");
     }
     for rule in rules {
         let _ = write!(
