@@ -14,39 +14,24 @@ facts := {
 	"blueprint_workloads": blueprint_workloads,
 }
 
-objects_in[ns] := objs if {
-	some ns, by_gv in data.inventory.namespace
-	objs := [obj |
-		some kinds in by_gv
-		some by_name in kinds
-		some obj in by_name
-	]
-}
+# From data.guard.objects, which keeps every object of the input set even
+# when two share a kind and name (data.inventory, keyed by name, keeps one).
+objects_in := data.guard.objects.namespace
 
 objects_of_kind[ns] := by_kind if {
-	some ns, by_gv in data.inventory.namespace
-	kinds := {kind | some gv_kinds in by_gv; some kind, _ in gv_kinds}
-	by_kind := {kind: objs |
-		some kind in kinds
-		objs := [obj |
-			some gv_kinds in by_gv
-			some obj in object.get(gv_kinds, kind, {})
-		]
+	some ns, objs in objects_in
+	by_kind := {kind: same_kind |
+		some kind in {obj.kind | some obj in objs}
+		same_kind := [obj | some obj in objs; obj.kind == kind]
 	}
 }
 
 all_objects := array.concat(
 	[obj |
-		some gvs in data.inventory.namespace
-		some kinds in gvs
-		some objs in kinds
+		some objs in objects_in
 		some obj in objs
 	],
-	[obj |
-		some kinds in data.inventory.cluster
-		some objs in kinds
-		some obj in objs
-	],
+	data.guard.objects.cluster,
 )
 
 pod_makers[ns] := makers if {

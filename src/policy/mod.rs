@@ -174,10 +174,15 @@ impl PolicySet {
         inventory: impl IntoIterator<Item = &'a Document>,
     ) -> Result<Evaluator, PolicyError> {
         let mut engine = self.engine.clone();
+        let docs: Vec<&Document> = inventory.into_iter().collect();
         let mut data = BTreeMap::new();
-        data.insert(Value::from("inventory"), inventory_value(inventory));
+        data.insert(
+            Value::from("inventory"),
+            inventory_value(docs.iter().copied()),
+        );
         let mut guard = BTreeMap::new();
         guard.insert(Value::from("config"), self.settings.clone());
+        guard.insert(Value::from("objects"), object_lists(&docs));
         data.insert(Value::from("guard"), Value::from(guard));
         if let Some(blueprint) = &self.blueprint {
             data.insert(Value::from("blueprint"), blueprint.facts.clone());
@@ -427,6 +432,39 @@ fn inventory_value<'a>(docs: impl IntoIterator<Item = &'a Document>) -> Value {
         Value::from("namespace"),
         level(namespaced, |gvs| level(gvs, kinds)),
     );
+    Value::from(root)
+}
+
+/// Every object of the input set, by namespace (`namespace[ns]`, a list) and
+/// cluster-scoped (`cluster`, a list): `data.guard.objects`. Unlike the
+/// inventory, which is keyed by name as Gatekeeper's is, nothing is lost when
+/// two inputs define objects of the same kind and name (overlays, several
+/// environments, unrelated projects checked together).
+fn object_lists(docs: &[&Document]) -> Value {
+    let mut namespaced: BTreeMap<Value, Vec<Value>> = BTreeMap::new();
+    let mut cluster = Vec::new();
+    for doc in docs {
+        if is_cluster_scoped(&doc.object.kind) {
+            cluster.push(doc.value.clone());
+        } else {
+            let ns = doc.object.namespace.as_deref().unwrap_or("default");
+            namespaced
+                .entry(Value::from(ns))
+                .or_default()
+                .push(doc.value.clone());
+        }
+    }
+    let mut root = BTreeMap::new();
+    root.insert(
+        Value::from("namespace"),
+        Value::from(
+            namespaced
+                .into_iter()
+                .map(|(ns, objects)| (ns, Value::from(objects)))
+                .collect::<BTreeMap<Value, Value>>(),
+        ),
+    );
+    root.insert(Value::from("cluster"), Value::from(cluster));
     Value::from(root)
 }
 

@@ -20,7 +20,14 @@ package guard.rules.ingress_backend
 import data.guard.lib.k8s
 import data.guard.lib.workloads
 
-services := {s.metadata.name: s | some s in workloads.objects_of_kind(workloads.namespace, "Service")}
+# Services by name; a list, since an input set may define one name twice
+# (overlays, environments).
+services := {name: same_name |
+	all := workloads.objects_of_kind(workloads.namespace, "Service")
+	some s in all
+	name := s.metadata.name
+	same_name := [t | some t in all; t.metadata.name == name]
+}
 
 # Every backend: {"path" to its service name, "name", "port", "port_path"}.
 backends contains b if {
@@ -60,8 +67,13 @@ violation contains {
 	"path": b.port_path,
 } if {
 	some b in backends
-	svc := services[b.name]
-	not exposes(svc, b.port)
+	same_name := services[b.name]
+	not exposed_by_any(same_name, b.port)
+}
+
+exposed_by_any(svcs, port) if {
+	some svc in svcs
+	exposes(svc, port)
 }
 
 exposes(svc, port) if {
