@@ -177,7 +177,8 @@ impl Input {
     }
 }
 
-fn at(file: &Arc<str>, pos: Pos, path: String) -> Location {
+/// The location of `pos` in `file`, naming the field at `path`.
+pub(crate) fn at(file: &Arc<str>, pos: Pos, path: String) -> Location {
     Location {
         file: file.clone(),
         line: pos.line,

@@ -38,7 +38,9 @@ pub use config::ConftestConfig;
 
 use crate::finding::{Finding, InputError, Location, Severity};
 use crate::policy::PolicyError;
-use crate::source::{Input, InputIssue, PathSeg, Pos, Source, YamlDoc, object_ref, parse_stream};
+use crate::source::{
+    Input, InputIssue, PathSeg, Pos, Source, YamlDoc, at, object_ref, parse_stream,
+};
 use rayon::prelude::*;
 use regorus::{Engine, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -453,15 +455,6 @@ fn checked_sources(input: &Input) -> Vec<&Source> {
 /// input, whatever it holds (`kind: List` is not flattened).
 fn documents(source: &Source) -> Vec<YamlDoc> {
     parse_stream(&source.text).0
-}
-
-fn at(file: &Arc<str>, pos: Pos, path: String) -> Location {
-    Location {
-        file: file.clone(),
-        line: pos.line,
-        column: pos.column,
-        path,
-    }
 }
 
 fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
