@@ -176,6 +176,7 @@ fn issue_findings<'a>(
             location,
             spec_location: None,
             fix: None,
+            metadata: None,
         })
     })
 }

@@ -124,6 +124,10 @@ pub struct Finding {
     pub spec_location: Option<Location>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fix: Option<Fix>,
+    /// What a user policy returned beside its message: the other fields of a
+    /// conftest result object, or a Gatekeeper violation's `details`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
 }
 
 impl Finding {

@@ -192,6 +192,7 @@ fn waiver_finding(waiver: &Waiver, rule: &str, message: String) -> Finding {
         location: waiver.location.clone(),
         spec_location: None,
         fix: None,
+        metadata: None,
     }
 }
 

@@ -372,6 +372,7 @@ impl Evaluator {
                 description: rule.fix.clone(),
                 patch,
             }),
+            metadata: None,
         })
     }
 }

@@ -317,6 +317,7 @@ impl UserPolicies {
                         location: location.unwrap_or_else(|| at(file, start, String::new())),
                         spec_location: None,
                         fix: None,
+                        metadata: None,
                     });
                 }
             }
