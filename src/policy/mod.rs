@@ -8,6 +8,7 @@
 pub mod conftest;
 pub mod docs;
 mod merge;
+pub mod opa_compat;
 mod patch;
 pub mod registry;
 
