@@ -1,9 +1,12 @@
-//! `cargo bench --bench corpus [-- DIR]`: guard check over a realistic corpus
-//! (default `../shared/corpus/real`), phase by phase. Reports wall times and
-//! loader throughput; never asserts on them.
+//! `cargo bench --bench corpus [-- DIR] [--per-rule]`: guard check over a
+//! realistic corpus (default `../shared/corpus/real`), phase by phase. Reports
+//! wall times and loader throughput; never asserts on them. `--per-rule` also
+//! times each bundled rule alone, slowest first, to show where evaluation
+//! time goes.
 
 use guard::check::check;
 use guard::config::Config;
+use guard::policy::registry::ProfileSelection;
 use guard::policy::{PolicySet, Selection};
 use guard::source::Input;
 use std::path::PathBuf;
@@ -17,6 +20,11 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 }
 
 fn main() {
+    // As the guard binary does (see `quiet_library_backtraces` there).
+    if std::env::var_os("RUST_LIB_BACKTRACE").is_none() {
+        // SAFETY: no other thread exists yet.
+        unsafe { std::env::set_var("RUST_LIB_BACKTRACE", "0") };
+    }
     let dir = std::env::args()
         .skip(1)
         .find(|a| !a.starts_with('-'))
@@ -72,4 +80,45 @@ fn main() {
         "check (evaluate):    {:>8.1} ms  {findings} findings",
         median(evaluate).as_secs_f64() * 1e3
     );
+    if std::env::args().any(|a| a == "--per-rule") {
+        per_rule(&paths);
+    }
+}
+
+/// Evaluation time of each rule alone, less that of evaluating with no rule
+/// (loading the inventory and dispatching still cost).
+fn per_rule(paths: &[PathBuf]) {
+    let all = PolicySet::bundled(&Selection::default()).unwrap();
+    let ids: Vec<String> = all.rules().iter().map(|r| r.id.clone()).collect();
+    let time_with = |enabled: Option<&str>| {
+        let selection = Selection {
+            profile: ProfileSelection::All,
+            disabled: ids
+                .iter()
+                .filter(|id| Some(id.as_str()) != enabled)
+                .cloned()
+                .collect(),
+            ..Selection::default()
+        };
+        let policies = PolicySet::bundled(&selection).unwrap();
+        let samples = (0..3)
+            .map(|_| {
+                let input = Input::load_paths(paths);
+                let start = Instant::now();
+                check(&policies, &Config::default(), input).unwrap();
+                start.elapsed()
+            })
+            .collect();
+        median(samples)
+    };
+    let floor = time_with(None);
+    println!("no rules:            {:>8.1} ms", floor.as_secs_f64() * 1e3);
+    let mut costs: Vec<(Duration, &str)> = ids
+        .iter()
+        .map(|id| (time_with(Some(id)).saturating_sub(floor), id.as_str()))
+        .collect();
+    costs.sort_by(|a, b| b.cmp(a));
+    for (cost, id) in costs {
+        println!("{id:<8} {:>8.1} ms", cost.as_secs_f64() * 1e3);
+    }
 }
