@@ -7,6 +7,7 @@
 
 pub mod conftest;
 pub mod docs;
+pub mod gatekeeper;
 mod merge;
 pub mod opa_compat;
 mod patch;
@@ -398,7 +399,7 @@ fn value_path(value: &Value) -> Vec<PathSeg> {
 /// rest. Objects without a namespace count as namespaced when their kind is
 /// namespaced, which a manifest set cannot tell; they go under `cluster` only
 /// when their kind is known to be cluster-scoped.
-fn inventory_value<'a>(docs: impl IntoIterator<Item = &'a Document>) -> Value {
+pub(crate) fn inventory_value<'a>(docs: impl IntoIterator<Item = &'a Document>) -> Value {
     type Tree = BTreeMap<String, BTreeMap<String, BTreeMap<String, BTreeMap<Value, Value>>>>;
     let mut cluster: BTreeMap<String, BTreeMap<String, BTreeMap<Value, Value>>> = BTreeMap::new();
     let mut namespaced: Tree = BTreeMap::new();
