@@ -3,6 +3,7 @@
 use crate::config::{Config, ConfigError};
 use crate::finding::{Finding, Fix, InputError, ObjectRef, Severity, sort_findings};
 use crate::policy::conftest::UserPolicies;
+use crate::policy::gatekeeper::Gatekeeper;
 use crate::policy::registry::builtin;
 use crate::policy::{PolicyError, PolicySet, Rule};
 use crate::source::{Input, InputIssue, Source};
@@ -68,20 +69,56 @@ pub fn check_with(
     policies: &PolicySet,
     user: Option<&UserPolicies>,
     config: &Config,
+    input: Input,
+) -> Result<Report, CheckError> {
+    check_all(policies, user, None, config, input)
+}
+
+/// [`check_with`], also running the user's Gatekeeper constraints, whose
+/// findings keep the severity their enforcement action gives. Files that
+/// hold Gatekeeper objects are policy, not manifests: their documents are
+/// not checked when the manifest paths include them.
+pub fn check_all(
+    policies: &PolicySet,
+    user: Option<&UserPolicies>,
+    gatekeeper: Option<&Gatekeeper>,
+    config: &Config,
     mut input: Input,
 ) -> Result<Report, CheckError> {
     config
         .apply_excludes(&mut input)
         .map_err(CheckError::Config)?;
-    let evaluator = policies
-        .evaluator(&input.documents)
-        .map_err(CheckError::Policy)?;
-    let mut evaluation = evaluator.evaluate(&input);
+    if let Some(gatekeeper) = gatekeeper {
+        let policy: Vec<bool> = input
+            .sources
+            .iter()
+            .map(|s| gatekeeper.is_policy_file(&s.name))
+            .collect();
+        input.documents.retain(|d| !policy[d.source]);
+    }
+    // With every bundled rule off (--no-bundled) there is nothing to
+    // evaluate, and the inventory views the rules share need not be built.
+    let mut evaluation = if policies.rules().is_empty() {
+        crate::policy::Evaluation::default()
+    } else {
+        policies
+            .evaluator(&input.documents)
+            .map_err(CheckError::Policy)?
+            .evaluate(&input)
+    };
     let user_evaluation = user.map(|user| user.evaluate(&input)).unwrap_or_default();
-    let user_rules: HashSet<&str> = user.into_iter().flat_map(UserPolicies::rule_ids).collect();
+    let gatekeeper_evaluation = gatekeeper.map(|g| g.evaluate(&input)).unwrap_or_default();
+    let user_rules: HashSet<String> = user
+        .into_iter()
+        .flat_map(UserPolicies::rule_ids)
+        .map(str::to_string)
+        .chain(gatekeeper.into_iter().flat_map(Gatekeeper::rule_ids))
+        .collect();
     evaluation.errors.extend(user_evaluation.errors);
+    evaluation.errors.extend(gatekeeper_evaluation.errors);
     let mut findings = evaluation.findings;
     findings.extend(user_evaluation.findings);
+    findings.extend(gatekeeper_evaluation.findings);
     findings.extend(issue_findings(policies, &input.issues));
     let waivers =
         Waivers::collect(config, &input.sources, &input.documents).map_err(|message| {

@@ -2,11 +2,12 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use guard::blueprint::Blueprint;
-use guard::check::{Report, check_with};
+use guard::check::{Report, check_all};
 use guard::config::Config;
 use guard::finding::Severity;
 use guard::fsutil::write_atomically;
 use guard::policy::conftest::{cli as conftest_cli, verify};
+use guard::policy::gatekeeper::suite;
 use guard::policy::{PolicySet, ProfileSelection, Rule, Selection, docs, load_registry};
 use guard::report::{Format, RenderOptions, render};
 use guard::source::Input;
@@ -35,7 +36,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check manifests against the bundled rules and your own conftest policies.
+    /// Check manifests against the bundled rules and your own conftest and Gatekeeper policies.
     Check(CheckArgs),
     /// List every rule: id, severity, profile and title.
     Rules {
@@ -48,7 +49,8 @@ enum Command {
         /// A rule id, such as GRD101.
         rule: String,
     },
-    /// Run the `test_*` rules of Rego policy tests, as `conftest verify` does.
+    /// Run gator Suite files (`guard verify DIR...`, as `gator verify`) and the
+    /// `test_*` rules of Rego policy tests (`-p DIR`, as `conftest verify`).
     Verify(conftest_cli::VerifyArgs),
     /// Work with Blueprints: the specs `check --blueprint` holds manifests to.
     #[command(subcommand)]
@@ -246,10 +248,19 @@ fn run_check(args: CheckArgs) -> u8 {
         Err(error) => return usage(error),
     };
     let mut input = Input::load_paths(&args.paths);
+    if let Err(error) = args.conftest.filter_input(&mut input) {
+        return usage(error);
+    }
     input
         .sources
         .extend(blueprint.as_ref().map(Blueprint::source));
-    let report = match check_with(&policies, user.as_ref(), &config, input) {
+    let report = match check_all(
+        &policies,
+        user.conftest.as_ref(),
+        user.gatekeeper.as_ref(),
+        &config,
+        input,
+    ) {
         Ok(report) => report,
         Err(error) => return usage(error),
     };
@@ -304,18 +315,80 @@ fn write_report(
     }
 }
 
-/// `guard verify`: per-test results and conftest's summary line; exit 1 on
-/// any failure.
+/// `guard verify`: gator suites found below the paths, and the Rego tests of
+/// the policy directories; per-suite, per-test and per-case results (and
+/// conftest's summary line for Rego tests); exit 1 on any failure.
 fn run_verify(args: &conftest_cli::VerifyArgs) -> u8 {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let report = match args.options(&cwd).and_then(|options| verify::run(&options)) {
-        Ok(report) => report,
+    let rego = match args.rego_options(&cwd) {
+        Ok(Some(options)) => match verify::run(&options) {
+            Ok(report) => Some(report),
+            Err(error) => return usage(error),
+        },
+        Ok(None) => None,
         Err(error) => return usage(error),
     };
-    match print_out(&report.render()) {
-        exit::OK if report.failed() > 0 => exit::FINDINGS,
+    let suites = (!args.paths.is_empty()).then(|| suite::run(&args.paths));
+    if rego.is_none() && suites.as_ref().is_some_and(|s| s.suites.is_empty()) {
+        return usage(
+            "no gator Suite files (kind: Suite, apiVersion: test.gatekeeper.sh/v1alpha1) below the paths given",
+        );
+    }
+    let text = match args.format {
+        conftest_cli::VerifyFormat::Human => {
+            let mut text = suites.as_ref().map(|s| s.render()).unwrap_or_default();
+            if let Some(rego) = &rego {
+                if !text.is_empty() {
+                    text.push('\n');
+                }
+                text.push_str(&rego.render());
+            }
+            text
+        }
+        conftest_cli::VerifyFormat::Json => {
+            let mut json = serde_json::Map::new();
+            if let Some(suites) = &suites {
+                json.insert(
+                    "gatekeeper".into(),
+                    serde_json::to_value(suites).unwrap_or_default(),
+                );
+            }
+            if let Some(rego) = &rego {
+                json.insert("rego".into(), rego_json(rego));
+            }
+            serde_json::to_string_pretty(&json).unwrap_or_default() + "\n"
+        }
+    };
+    let failed = rego.as_ref().is_some_and(|r| r.failed() > 0)
+        || suites.as_ref().is_some_and(|s| s.failed() > 0);
+    match print_out(&text) {
+        exit::OK if failed => exit::FINDINGS,
         code => code,
     }
+}
+
+/// Rego test results as JSON: each test's file, name, status and output.
+fn rego_json(report: &verify::TestReport) -> serde_json::Value {
+    let tests: Vec<serde_json::Value> = report
+        .results
+        .iter()
+        .map(|r| {
+            let (status, detail) = match &r.outcome {
+                verify::Outcome::Pass => ("pass", None),
+                verify::Outcome::Skip => ("skip", None),
+                verify::Outcome::Fail(value) => ("fail", Some(value.clone())),
+                verify::Outcome::Error(error) => ("error", Some(error.clone())),
+            };
+            serde_json::json!({
+                "file": r.file,
+                "name": r.name,
+                "status": status,
+                "detail": detail,
+                "prints": r.prints,
+            })
+        })
+        .collect();
+    serde_json::json!({"tests": tests, "summary": report.summary()})
 }
 
 fn registry_or_exit() -> Result<Vec<Rule>, u8> {

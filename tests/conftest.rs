@@ -176,8 +176,35 @@ fn deny_violation_and_warn_give_errors_and_warnings_at_their_lines() {
 }
 
 #[test]
+fn object_results_carry_their_other_keys_as_metadata() {
+    let report = conftest(&["-p", &path("policy"), "-d", &path("data")]).json();
+    let metadata = |rule: &str| {
+        let finding = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == rule)
+            .unwrap_or_else(|| panic!("no {rule} finding"));
+        finding.get("metadata").cloned()
+    };
+    // Every key but `msg`, as in conftest's JSON output.
+    assert_eq!(
+        metadata("main.violation"),
+        Some(serde_json::json!({
+            "details": {"image": "docker.io/nginx:latest"},
+            "path": ["spec", "template", "spec", "containers", 0, "image"],
+        }))
+    );
+    // `_loc` is the location, not metadata; string results have none.
+    assert_eq!(metadata("main.warn_file"), None);
+    assert_eq!(metadata("main.deny"), None);
+}
+
+#[test]
 fn data_files_are_merged_into_data() {
-    // Without the allowed registries, every image is reported.
+    // Without the allowed registries, `not registry in registries.allowed`
+    // has an undefined argument: OPA makes the body undefined, so no image
+    // is reported (regorus alone would report every one).
     let without = conftest(&["-p", &path("policy")]);
     let violations = |run: &Run| {
         results(&run.json())
@@ -185,7 +212,7 @@ fn data_files_are_merged_into_data() {
             .filter(|r| r.0 == "main.violation")
             .count()
     };
-    assert_eq!(violations(&without), 2);
+    assert_eq!(violations(&without), 0);
     assert_eq!(
         violations(&conftest(&["-p", &path("policy"), "-d", &path("data")])),
         1
@@ -564,4 +591,128 @@ fn files_the_config_excludes_are_not_evaluated() {
     );
     std::fs::write(dir.0.join(".guard.yaml"), "exclude: [\"app.yaml\"]\n").unwrap();
     guard_in(&dir.0, &args).expect_code(0);
+}
+
+#[test]
+fn ignore_parser_and_suppress_exceptions_flags_work_as_in_conftest() {
+    let policy = path("policy");
+    let data = path("data");
+    let base = ["-p", policy.as_str(), "-d", data.as_str()];
+    // --ignore: a regex anywhere in the path; app.yaml holds every finding.
+    let ignored = conftest(&[&base[..], &["--ignore", r"app\.ya?ml$"]].concat());
+    assert_eq!(
+        ignored.expect_code(0).json()["findings"],
+        serde_json::json!([])
+    );
+    let bad = conftest(&[&base[..], &["--ignore", "("]].concat());
+    assert!(
+        bad.expect_code(2).stderr.contains("--ignore"),
+        "{}",
+        bad.stderr
+    );
+
+    // --suppress-exceptions: the exempted deny_run_as_root is not counted.
+    let report = conftest(&[&base[..], &["--suppress-exceptions"]].concat()).json();
+    assert_eq!(report["summary"]["suppressed"], 0);
+
+    // --parser json: YAML input is an input error; JSON input, whatever its
+    // extension, is read.
+    let yaml = conftest(&[&base[..], &["--parser", "json"]].concat());
+    assert!(
+        yaml.expect_code(3).stdout.contains("not JSON"),
+        "{}",
+        yaml.stdout
+    );
+    let dir = TempDir::new("parser");
+    let file = dir.0.join("pod.txt");
+    std::fs::write(
+        &file,
+        r#"{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "j"}, "spec": {}}"#,
+    )
+    .unwrap();
+    let file = file.to_string_lossy().into_owned();
+    let run = guard(&[
+        "check",
+        "--no-bundled",
+        "-f",
+        "json",
+        "-p",
+        &policy,
+        "--parser",
+        "json",
+        &file,
+    ]);
+    let report = run.expect_code(1).json();
+    assert_eq!(rules(&report), ["main.deny", "main.deny_run_as_root"]);
+    let toml = guard(&[
+        "check",
+        "--no-bundled",
+        "-p",
+        &policy,
+        "--parser",
+        "toml",
+        &file,
+    ]);
+    toml.expect_code(2);
+}
+
+#[test]
+fn strict_and_capabilities_are_refused_with_the_reason() {
+    for flag in [&["--strict"][..], &["--capabilities", "caps.json"][..]] {
+        let run = conftest(&[&["-p", path("policy").as_str()][..], flag].concat());
+        run.expect_code(2);
+        assert!(run.stderr.contains("regorus"), "{}", run.stderr);
+        assert!(run.stderr.contains(flag[0]), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn policies_and_tests_get_opa_s_meaning_where_regorus_differs() {
+    // Each rule leans on one of the four places regorus reads Rego
+    // differently from OPA (tests/opa_compat.rs holds them to OPA itself).
+    let dir = TempDir::new("opa-compat");
+    std::fs::write(
+        dir.0.join("compat.rego"),
+        r#"package main
+
+deny contains msg if {
+	input.kind == "Pod"
+	msg := "pod"
+} {
+	input.kind == "Service"
+	msg := sprintf("service %s on port %d", [input.metadata.name])
+}
+
+warn contains "no owner label" if {
+	input.metadata
+	(count(input.metadata.labels) - 1) >= 0
+	not startswith(input.metadata.labels.owner, "team-")
+}
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.0.join("compat_test.rego"),
+        r#"package main
+
+test_second_body if {
+	deny == {"service web on port %!d(MISSING)"} with input as {"kind": "Service", "metadata": {"name": "web"}}
+}
+
+test_undefined_owner_is_not_reported if {
+	count(warn) == 0 with input as {"kind": "Pod", "metadata": {"labels": {"app": "x"}}}
+}
+"#,
+    )
+    .unwrap();
+    let policy = dir.0.to_string_lossy().into_owned();
+    let run = guard(&["verify", "-p", &policy]);
+    assert!(
+        run.stdout
+            .ends_with("\n2 tests, 2 passed, 0 warnings, 0 failures, 0 exceptions\n"),
+        "{}{}",
+        run.stdout,
+        run.stderr
+    );
+    run.expect_code(0);
 }

@@ -37,7 +37,7 @@ pub mod verify;
 pub use config::ConftestConfig;
 
 use crate::finding::{Finding, InputError, Location, Severity};
-use crate::policy::PolicyError;
+use crate::policy::{PolicyError, opa_compat};
 use crate::source::{
     Input, InputIssue, PathSeg, Pos, Source, YamlDoc, at, object_ref, parse_stream,
 };
@@ -70,6 +70,9 @@ pub struct Options {
     /// Pass every document of the run as one input.
     pub combine: bool,
     pub rego_version: RegoVersion,
+    /// Do not count results that `exception` rules drop (conftest's
+    /// `--suppress-exceptions`).
+    pub suppress_exceptions: bool,
 }
 
 /// One `deny`/`violation`/`warn` rule of a namespace.
@@ -97,6 +100,7 @@ pub struct UserPolicies {
     engine: Engine,
     namespaces: Vec<Namespace>,
     combine: bool,
+    suppress_exceptions: bool,
     /// Whether any module mentions `conftest`, so may read `data.conftest.file`.
     reads_file_data: bool,
 }
@@ -125,9 +129,7 @@ impl UserPolicies {
         let mut reads_file_data = false;
         for (path, source) in files {
             reads_file_data |= source.contains("conftest");
-            engine
-                .add_policy(path, source)
-                .map_err(|e| syntax_error(&e.to_string(), options.rego_version))?;
+            add_policy(&mut engine, path, &source, options.rego_version)?;
         }
         add_data(&mut engine, &options.data)?;
         let namespaces = select_namespaces(&mut engine, options)?;
@@ -147,6 +149,7 @@ impl UserPolicies {
             engine,
             namespaces,
             combine: options.combine,
+            suppress_exceptions: options.suppress_exceptions,
             reads_file_data,
         })
     }
@@ -271,7 +274,9 @@ impl UserPolicies {
             };
             for rule in &namespace.rules {
                 if let Some(count) = exempt.get(&rule.exception_name) {
-                    out.exceptions += count;
+                    if !self.suppress_exceptions {
+                        out.exceptions += count;
+                    }
                     continue;
                 }
                 let value = match engine.eval_rule(rule.path.clone()) {
@@ -290,12 +295,14 @@ impl UserPolicies {
                     _ => continue,
                 };
                 for result in results {
-                    let (message, location) = match result {
-                        Value::String(msg) => (msg.to_string(), None),
+                    let (message, location, metadata) = match result {
+                        Value::String(msg) => (msg.to_string(), None, None),
                         Value::Object(map) => match map.get(&Value::from("msg")) {
-                            Some(Value::String(msg)) => {
-                                (msg.to_string(), result_location(result, file, doc))
-                            }
+                            Some(Value::String(msg)) => (
+                                msg.to_string(),
+                                result_location(result, file, doc),
+                                result_metadata(result),
+                            ),
                             _ => {
                                 fail(
                                     out,
@@ -317,7 +324,7 @@ impl UserPolicies {
                         location: location.unwrap_or_else(|| at(file, start, String::new())),
                         spec_location: None,
                         fix: None,
-                        metadata: None,
+                        metadata,
                     });
                 }
             }
@@ -380,6 +387,28 @@ fn exception_names(value: &Value) -> HashMap<String, usize> {
         }
     }
     names
+}
+
+/// A result object's metadata, as conftest reports it: every key but `msg`
+/// (and `_loc`, which becomes the location). `None` when nothing is left.
+fn result_metadata(result: &Value) -> Option<serde_json::Value> {
+    let Value::Object(map) = result else {
+        return None;
+    };
+    let fields: serde_json::Map<String, serde_json::Value> = map
+        .iter()
+        .filter_map(|(key, value)| {
+            let key = match key {
+                Value::String(key) => key.to_string(),
+                other => serde_json::to_string(other).ok()?,
+            };
+            if key == "msg" || key == "_loc" {
+                return None;
+            }
+            Some((key, serde_json::to_value(value).ok()?))
+        })
+        .collect();
+    (!fields.is_empty()).then_some(serde_json::Value::Object(fields))
 }
 
 /// `_loc: {file, line}` metadata, else the field a `path` array names.
@@ -479,7 +508,24 @@ fn new_engine(version: RegoVersion) -> Engine {
     // than aborting the evaluation.
     engine.set_strict_builtin_errors(false);
     builtins::register(&mut engine);
+    // A fresh engine has no extension yet, so adding OPA's sprintf cannot fail.
+    opa_compat::register(&mut engine).expect("sprintf is registered once");
     engine
+}
+
+/// Adds a policy file, rewritten so that regorus gives it OPA's meaning
+/// (lines are kept, so errors still point at the user's line).
+fn add_policy(
+    engine: &mut Engine,
+    path: String,
+    source: &str,
+    version: RegoVersion,
+) -> Result<(), PolicyError> {
+    let source = opa_compat::normalize(source, version == RegoVersion::V0);
+    engine
+        .add_policy(path, source.into_owned())
+        .map(|_| ())
+        .map_err(|e| syntax_error(&e.to_string(), version))
 }
 
 /// A regorus parse error (`--> file:line:col`, a snippet, `error: message`)

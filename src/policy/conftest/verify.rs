@@ -5,9 +5,7 @@
 //! skipped. conftest's builtins (`parse_config`, …) are available, and
 //! `print()` output is kept and shown for the tests that fail.
 
-use super::{
-    Options, add_data, namespace_matchers, new_engine, rego_files, rule_name, syntax_error,
-};
+use super::{Options, add_data, add_policy, namespace_matchers, new_engine, rego_files, rule_name};
 use crate::policy::PolicyError;
 use regorus::Value;
 use std::fmt::Write as _;
@@ -107,9 +105,7 @@ pub fn run(options: &Options) -> Result<TestReport, PolicyError> {
     let files = rego_files(&options.policy, true)?;
     let mut engine = new_engine(options.rego_version);
     for (path, source) in files {
-        engine
-            .add_policy(path, source)
-            .map_err(|e| syntax_error(&e.to_string(), options.rego_version))?;
+        add_policy(&mut engine, path, &source, options.rego_version)?;
     }
     let default_data = std::path::PathBuf::from("data");
     let data = if options.data.is_empty() && default_data.is_dir() {
