@@ -785,3 +785,34 @@ tests:
         );
     }
 }
+
+#[test]
+fn policy_files_named_one_by_one_are_read_as_gatekeeper_objects() {
+    let template = path("policies/templates/requiredlabels.yaml");
+    let constraint = path("policies/constraints/owner-label.yaml");
+    let manifests = path("manifests");
+    let run = guard(&[
+        "check",
+        "--no-bundled",
+        "-f",
+        "json",
+        "-p",
+        &template,
+        "-p",
+        &constraint,
+        &manifests,
+    ]);
+    assert_ne!(run.code, 2, "{}", run.output());
+    let report: Value = serde_json::from_str(&run.stdout).expect("JSON report");
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(!rules.is_empty(), "{}", run.output());
+    assert!(
+        rules.iter().all(|r| r.starts_with("GuardRequiredLabels/")),
+        "{rules:?}"
+    );
+}

@@ -577,7 +577,13 @@ fn rego_files(roots: &[PathBuf], tests: bool) -> Result<Vec<(String, String)>, P
     let mut paths = Vec::new();
     for root in roots {
         if root.is_file() {
-            paths.push(root.clone());
+            // A YAML or JSON file named with -p holds Gatekeeper objects, not Rego.
+            let is_manifest = root
+                .extension()
+                .is_some_and(|ext| ext == "yaml" || ext == "yml" || ext == "json");
+            if !is_manifest {
+                paths.push(root.clone());
+            }
             continue;
         }
         if !root.is_dir() {
