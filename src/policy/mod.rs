@@ -26,7 +26,7 @@ use std::sync::Arc;
 /// The package of the merged rule module, which holds the dispatch rules too.
 const DISPATCH_PACKAGE: &str = "guard.bundled";
 /// The rule whose value guard stores at `data.guard.facts` once per input set.
-const INVENTORY_FACTS: &str = "data.guard.lib.inventory.facts";
+const INVENTORY_FACTS: &str = "data.guard.bundled.lib_inventory__facts";
 /// The dispatch rule for kinds no kind-specific rule names.
 const ANY_KIND: &str = "dispatch__any_kind";
 /// The kind that rules about the Blueprint itself name (`kinds: [Blueprint]`).
@@ -109,14 +109,17 @@ impl PolicySet {
         }
         let mut engine = Engine::new();
         engine.set_strict_builtin_errors(false);
-        // The libraries as they are; the selected rules merged into one module
-        // with the dispatch rules (see merge.rs for why).
+        // The libraries and the selected rules merged into one module with
+        // the dispatch rules (see merge.rs for why).
         let mut modules = Vec::new();
         for (file, source) in registry::bundled_policies() {
             if !file.starts_with("rego/rules/") {
-                engine
-                    .add_policy(file.to_string(), source.to_string())
-                    .map_err(|e| PolicyError(format!("bundled policy {file}: {e}")))?;
+                let stem = file.rsplit('/').next().unwrap_or(file);
+                modules.push(merge::Module {
+                    file,
+                    source,
+                    prefix: format!("lib_{}", stem.trim_end_matches(".rego")),
+                });
             }
         }
         for rule in &rules {
