@@ -21,49 +21,13 @@
 use guard::finding::Severity;
 use guard::policy::conftest::{Options, UserPolicies, verify};
 use guard::source::Input;
+mod support;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use support::{ROOT, Run, guard_in};
 
-const GUARD: &str = env!("CARGO_BIN_EXE_guard");
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const T: &str = "testdata/conftest";
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn expect_code(&self, code: i32) -> &Run {
-        assert_eq!(
-            self.code, code,
-            "unexpected exit code\n--- stdout:\n{}\n--- stderr:\n{}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{}", self.stdout, self.stderr))
-    }
-}
-
-fn guard_in(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(GUARD)
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .expect("guard runs");
-    Run {
-        code: output.status.code().expect("not killed"),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
-}
 
 fn guard(args: &[&str]) -> Run {
     guard_in(Path::new(ROOT), args)

@@ -28,58 +28,14 @@
 //! - `golden/`: the reports, compared whole; `GUARD_BLESS=1 cargo test --test
 //!   gatekeeper` rewrites them.
 
+mod support;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use support::{ROOT, Run, guard_in};
 
-const GUARD: &str = env!("CARGO_BIN_EXE_guard");
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const T: &str = "testdata/gatekeeper";
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn expect_code(&self, code: i32) -> &Run {
-        assert_eq!(
-            self.code, code,
-            "unexpected exit code\n--- stdout:\n{}\n--- stderr:\n{}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{}", self.stdout, self.stderr))
-    }
-
-    /// Both streams, for assertions that do not care where a line went.
-    fn output(&self) -> String {
-        format!("{}{}", self.stdout, self.stderr)
-    }
-}
-
-fn guard_in(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(GUARD)
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        // The human report wraps at $COLUMNS.
-        .env_remove("COLUMNS")
-        .stdin(Stdio::null())
-        .output()
-        .expect("guard runs");
-    Run {
-        code: output.status.code().expect("not killed"),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
-}
 
 fn guard(args: &[&str]) -> Run {
     guard_in(Path::new(ROOT), args)
