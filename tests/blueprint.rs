@@ -3,13 +3,15 @@
 //! locations named, and the examples under docs/blueprints.
 //! Goldens live in testdata/blueprint; `GUARD_BLESS=1 cargo test` rewrites them.
 
+mod support;
+
 use guard::blueprint::Blueprint;
 use guard::check::{Report, check};
 use guard::config::Config;
 use guard::policy::{PolicySet, Selection};
 use guard::source::Input;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use support::{Run, guard};
 
 fn check_with(blueprint: &Blueprint, manifests: &str) -> Report {
     let policies = PolicySet::bundled(&Selection {
@@ -136,22 +138,9 @@ fn every_example_blueprint_validates() {
     assert!(jsonschema::meta::is_valid(&schema));
 }
 
-fn guard(args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_guard"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
-}
-
 #[test]
 fn cli_check_with_a_blueprint_reports_both_locations() {
-    let (code, stdout, _) = guard(&[
+    let Run { code, stdout, .. } = guard(&[
         "check",
         "--blueprint",
         "testdata/blueprint/shop/blueprint.yaml",
@@ -169,7 +158,7 @@ fn cli_check_with_a_blueprint_reports_both_locations() {
         .unwrap();
     assert_eq!(replicas["location"]["path"], "spec.replicas");
     assert_eq!(replicas["spec_location"]["path"], "spec.defaults.replicas");
-    let (code, stdout, _) = guard(&[
+    let Run { code, stdout, .. } = guard(&[
         "check",
         "--blueprint",
         "testdata/blueprint/shop/blueprint.yaml",
@@ -181,7 +170,7 @@ fn cli_check_with_a_blueprint_reports_both_locations() {
 
 #[test]
 fn cli_blueprint_errors_exit_2_with_one_line() {
-    let (code, _, stderr) = guard(&[
+    let Run { code, stderr, .. } = guard(&[
         "check",
         "--blueprint",
         "testdata/blueprint/invalid/bad-quantity.yaml",
@@ -197,7 +186,7 @@ fn cli_blueprint_errors_exit_2_with_one_line() {
 
 #[test]
 fn cli_compile_prints_facts_with_positions_and_init_a_valid_scaffold() {
-    let (code, stdout, _) = guard(&["blueprint", "compile", "docs/blueprints/shop.md"]);
+    let Run { code, stdout, .. } = guard(&["blueprint", "compile", "docs/blueprints/shop.md"]);
     assert_eq!(code, 0);
     let compiled: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(compiled["facts"]["components"][0]["replicas"], 2);
@@ -209,7 +198,7 @@ fn cli_compile_prints_facts_with_positions_and_init_a_valid_scaffold() {
         compiled["positions"]["spec.defaults.replicas"],
         "docs/blueprints/shop.md:14:5"
     );
-    let (code, stdout, _) = guard(&["blueprint", "init"]);
+    let Run { code, stdout, .. } = guard(&["blueprint", "init"]);
     assert_eq!(code, 0);
     Blueprint::parse("init".into(), &stdout, false).unwrap();
 }

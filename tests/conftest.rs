@@ -25,13 +25,9 @@ mod support;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use support::{ROOT, Run, guard_in};
+use support::{ROOT, Run, guard, guard_in};
 
 const T: &str = "testdata/conftest";
-
-fn guard(args: &[&str]) -> Run {
-    guard_in(Path::new(ROOT), args)
-}
 
 fn path(rel: &str) -> String {
     format!("{T}/{rel}")

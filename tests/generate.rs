@@ -3,6 +3,8 @@
 //! shop is golden (testdata/generate/shop; `GUARD_BLESS=1 cargo test`
 //! rewrites it).
 
+mod support;
+
 use guard::blueprint::Blueprint;
 use guard::check::check;
 use guard::config::Config;
@@ -10,7 +12,7 @@ use guard::generate::{GeneratedFile, Options, generate, write_dir};
 use guard::policy::{PolicySet, ProfileSelection, Selection};
 use guard::source::Input;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use support::{Run, guard};
 
 /// Every Blueprint under `dir` (files that declare `kind: Blueprint`),
 /// recursively, but for the deliberately invalid ones.
@@ -166,25 +168,12 @@ fn generation_is_deterministic_and_the_markdown_blueprint_gives_the_same_manifes
     );
 }
 
-fn guard(args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_guard"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
-}
-
 #[test]
 fn cli_generate_writes_a_directory_that_checks_clean_or_prints_to_stdout() {
     let dir = scratch("cli-generate");
     let out = dir.join("manifests");
     let out = out.to_str().unwrap();
-    let (code, _, stderr) = guard(&[
+    let Run { code, stderr, .. } = guard(&[
         "generate",
         "--blueprint",
         "docs/blueprints/shop.md",
@@ -202,10 +191,10 @@ fn cli_generate_writes_a_directory_that_checks_clean_or_prints_to_stdout() {
     ] {
         assert!(Path::new(out).join(name).is_file(), "{name}");
     }
-    let (code, stdout, _) = guard(&["check", "--blueprint", "docs/blueprints/shop.md", out]);
+    let Run { code, stdout, .. } = guard(&["check", "--blueprint", "docs/blueprints/shop.md", out]);
     assert_eq!(code, 0, "{stdout}");
 
-    let (code, stdout, _) = guard(&[
+    let Run { code, stdout, .. } = guard(&[
         "generate",
         "--blueprint",
         "testdata/blueprint/large/blueprint.yaml",
@@ -217,7 +206,7 @@ fn cli_generate_writes_a_directory_that_checks_clean_or_prints_to_stdout() {
         stdout.contains("image: ghcr.io/acme/worker-2:1.0.0\n"),
         "{stdout}"
     );
-    let (code, stdout, _) = guard(&[
+    let Run { code, stdout, .. } = guard(&[
         "generate",
         "--blueprint",
         "docs/blueprints/scaffold.yaml",
@@ -232,7 +221,7 @@ fn cli_generate_writes_a_directory_that_checks_clean_or_prints_to_stdout() {
         "{stdout}"
     );
 
-    let (code, _, stderr) = guard(&[
+    let Run { code, stderr, .. } = guard(&[
         "generate",
         "--blueprint",
         "testdata/blueprint/invalid/bad-quantity.yaml",
@@ -241,7 +230,7 @@ fn cli_generate_writes_a_directory_that_checks_clean_or_prints_to_stdout() {
     ]);
     assert_eq!(code, 2);
     assert!(stderr.contains("bad-quantity.yaml:10:7"), "{stderr}");
-    let (code, _, _) = guard(&[
+    let Run { code, .. } = guard(&[
         "generate",
         "--blueprint",
         "docs/blueprints/shop.yaml",

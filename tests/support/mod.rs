@@ -54,3 +54,8 @@ pub fn guard_in(dir: &Path, args: &[&str]) -> Run {
         stderr: String::from_utf8(output.stderr).unwrap(),
     }
 }
+
+/// Runs guard in the crate's root, where the tests' relative paths start.
+pub fn guard(args: &[&str]) -> Run {
+    guard_in(Path::new(ROOT), args)
+}
