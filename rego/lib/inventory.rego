@@ -18,13 +18,7 @@ facts := {
 # when two share a kind and name (data.inventory, keyed by name, keeps one).
 objects_in := data.guard.objects.namespace
 
-objects_of_kind[ns] := by_kind if {
-	some ns, objs in objects_in
-	by_kind := {kind: same_kind |
-		some kind in {obj.kind | some obj in objs}
-		same_kind := [obj | some obj in objs; obj.kind == kind]
-	}
-}
+objects_of_kind := data.guard.objects.by_kind
 
 all_objects := array.concat(
 	[obj |

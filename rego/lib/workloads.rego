@@ -50,6 +50,19 @@ objects_of_kind(ns, kind) := object.get(data.guard.facts.objects_of_kind, [ns, k
 # Every object of the input set, cluster-scoped ones included.
 all_objects := data.guard.facts.all_objects
 
+# The objects of a kind and name in namespace ns: a list, since an input set
+# may define one name twice (overlays, environments).
+named(ns, kind, name) := object.get(data.guard.objects.by_name, [ns, kind, name], [])
+
+# The objects of a namespace of one kind, by name (each a list, as above).
+by_name(ns, kind) := object.get(data.guard.objects.by_name, [ns, kind], {})
+
+# The cluster-scoped objects of a kind and name.
+cluster_named(kind, name) := object.get(data.guard.objects.cluster_by_name, [kind, name], [])
+
+# Whether the input set holds an object of a kind, in any namespace.
+kind_present(kind) if data.guard.objects.kinds[kind]
+
 # Where a kind keeps the metadata of its pods.
 template_metadata_path(kind) := ["metadata"] if kind == "Pod"
 
@@ -67,9 +80,17 @@ template_spec(obj) := object.get(obj, data.guard.lib.k8s.pod_spec_paths[obj.kind
 pod_makers(ns) := object.get(data.guard.facts.pod_makers, ns, [])
 
 # Workloads, of kinds a selector can pick, whose pods a selector selects.
-selected_by_set(ns, set_selector) := [obj |
-	some obj in pod_makers(ns)
-	set_based_match(set_selector, template_labels(obj))
+selected_by_set(ns, set_selector) := [makers[i] |
+	makers := pod_makers(ns)
+	some i, labels in object.get(data.guard.facts.pod_template_labels, ns, [])
+	set_based_match(set_selector, labels)
+]
+
+# Workloads whose pods a map selector (a Service's) selects.
+selected_by_map(ns, selector) := [makers[i] |
+	makers := pod_makers(ns)
+	some i, labels in object.get(data.guard.facts.pod_template_labels, ns, [])
+	map_match(selector, labels)
 ]
 
 # --- Label selectors ----------------------------------------------------

@@ -441,36 +441,74 @@ pub(crate) fn inventory_value<'a>(docs: impl IntoIterator<Item = &'a Document>) 
     Value::from(root)
 }
 
-/// Every object of the input set, by namespace (`namespace[ns]`, a list) and
-/// cluster-scoped (`cluster`, a list): `data.guard.objects`. Unlike the
-/// inventory, which is keyed by name as Gatekeeper's is, nothing is lost when
-/// two inputs define objects of the same kind and name (overlays, several
-/// environments, unrelated projects checked together).
+/// Every object of the input set, and indexes of it that cross-object rules
+/// look objects up by: `data.guard.objects`. Unlike the inventory, which is
+/// keyed by name as Gatekeeper's is, nothing is lost when two inputs define
+/// objects of the same kind and name (overlays, several environments,
+/// unrelated projects checked together), so names map to lists.
+///
+/// - `namespace[ns]`: the namespaced objects, in input order;
+/// - `cluster`: the cluster-scoped objects;
+/// - `by_kind[ns][kind]`: the namespaced objects by kind;
+/// - `by_name[ns][kind][name]`, `cluster_by_name[kind][name]`;
+/// - `kinds`: the set of kinds present.
+///
+/// Built here rather than in Rego: grouping in a comprehension compares every
+/// object with every other, which costs more than all the rules on a large
+/// namespace.
 fn object_lists(docs: &[&Document]) -> Value {
-    let mut namespaced: BTreeMap<Value, Vec<Value>> = BTreeMap::new();
+    type Named = BTreeMap<String, BTreeMap<String, Vec<Value>>>;
+    let mut namespaced: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    let mut by_kind: BTreeMap<String, BTreeMap<String, Vec<Value>>> = BTreeMap::new();
+    let mut by_name: BTreeMap<String, Named> = BTreeMap::new();
     let mut cluster = Vec::new();
+    let mut cluster_by_name: Named = BTreeMap::new();
+    let mut kinds = BTreeSet::new();
     for doc in docs {
-        if is_cluster_scoped(&doc.object.kind) {
+        let kind = &doc.object.kind;
+        kinds.insert(Value::from(kind.as_str()));
+        let named = if is_cluster_scoped(kind) {
             cluster.push(doc.value.clone());
+            &mut cluster_by_name
         } else {
             let ns = doc.object.namespace.as_deref().unwrap_or("default");
             namespaced
-                .entry(Value::from(ns))
+                .entry(ns.to_string())
+                .or_default()
+                .push(doc.value.clone());
+            by_kind
+                .entry(ns.to_string())
+                .or_default()
+                .entry(kind.clone())
+                .or_default()
+                .push(doc.value.clone());
+            by_name.entry(ns.to_string()).or_default()
+        };
+        if let Some(name) = &doc.object.name {
+            named
+                .entry(kind.clone())
+                .or_default()
+                .entry(name.clone())
                 .or_default()
                 .push(doc.value.clone());
         }
     }
-    let mut root = BTreeMap::new();
-    root.insert(
-        Value::from("namespace"),
+    fn map<T>(map: BTreeMap<String, T>, f: impl Fn(T) -> Value) -> Value {
         Value::from(
-            namespaced
-                .into_iter()
-                .map(|(ns, objects)| (ns, Value::from(objects)))
+            map.into_iter()
+                .map(|(k, v)| (Value::from(k), f(v)))
                 .collect::<BTreeMap<Value, Value>>(),
-        ),
-    );
+        )
+    }
+    let lists = |m: BTreeMap<String, Vec<Value>>| map(m, Value::from);
+    let named = |m: Named| map(m, lists);
+    let mut root = BTreeMap::new();
+    root.insert(Value::from("namespace"), lists(namespaced));
     root.insert(Value::from("cluster"), Value::from(cluster));
+    root.insert(Value::from("by_kind"), map(by_kind, lists));
+    root.insert(Value::from("by_name"), map(by_name, named));
+    root.insert(Value::from("cluster_by_name"), named(cluster_by_name));
+    root.insert(Value::from("kinds"), Value::from(kinds));
     Value::from(root)
 }
 

@@ -22,12 +22,7 @@ import data.guard.lib.workloads
 
 # Services by name; a list, since an input set may define one name twice
 # (overlays, environments).
-services := {name: same_name |
-	all := workloads.objects_of_kind(workloads.namespace, "Service")
-	some s in all
-	name := s.metadata.name
-	same_name := [t | some t in all; t.metadata.name == name]
-}
+services := workloads.by_name(workloads.namespace, "Service")
 
 # Every backend: {"path" to its service name, "name", "port", "port_path"}.
 backends contains b if {

@@ -24,10 +24,7 @@ package guard.rules.networkpolicy_missing
 import data.guard.lib.k8s
 import data.guard.lib.workloads
 
-any_policy if {
-	some obj in workloads.all_objects
-	obj.kind == "NetworkPolicy"
-}
+any_policy if workloads.kind_present("NetworkPolicy")
 
 violation contains {
 	"msg": sprintf("%s %q: no NetworkPolicy in namespace %q selects its pods", [input.kind, k8s.name, workloads.namespace]),

@@ -28,8 +28,7 @@ violation contains {
 	target := port.targetPort
 	is_string(target)
 	not regex.match(`^[0-9]+$`, target)
-	some m in workloads.pod_makers(workloads.namespace)
-	workloads.map_match(selector, workloads.template_labels(m))
+	some m in workloads.selected_by_map(workloads.namespace, selector)
 	spec := workloads.template_spec(m)
 	names := {p.name |
 		some field in ["containers", "initContainers"]

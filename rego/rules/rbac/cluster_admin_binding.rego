@@ -34,10 +34,7 @@ violation contains {
 	"path": ["roleRef", "name"],
 } if {
 	input.roleRef.name != "cluster-admin"
-	some role in workloads.all_objects
-	role.kind == input.roleRef.kind
-	role.metadata.name == input.roleRef.name
-	same_scope(role)
+	some role in bound_roles
 	some rule in role.rules
 	"*" in rule.verbs
 	"*" in rule.resources
@@ -45,9 +42,9 @@ violation contains {
 	group == "*"
 }
 
-same_scope(role) if role.kind == "ClusterRole"
+# The roles of the input set that roleRef names: a ClusterRole, or a Role in
+# the binding's namespace.
+bound_roles := workloads.cluster_named("ClusterRole", input.roleRef.name) if input.roleRef.kind == "ClusterRole"
 
-same_scope(role) if {
-	role.kind == "Role"
-	object.get(role, ["metadata", "namespace"], "default") == object.get(input, ["metadata", "namespace"], "default")
-}
+bound_roles := workloads.named(workloads.namespace, "Role", input.roleRef.name) if input.roleRef.kind == "Role"
+

@@ -26,5 +26,5 @@ violation contains {
 } if {
 	ref := input.spec.scaleTargetRef
 	count(workloads.pod_makers(workloads.namespace)) > 0
-	count([o | some o in workloads.objects_of_kind(workloads.namespace, ref.kind); o.metadata.name == ref.name]) == 0
+	count(workloads.named(workloads.namespace, ref.kind, ref.name)) == 0
 }
