@@ -9,6 +9,7 @@ use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, Write};
@@ -28,22 +29,26 @@ pub fn render(report: &Report, options: RenderOptions, out: &mut dyn Write) -> i
         .unwrap_or(100);
     let handler = GraphicalReportHandler::new_themed(theme).with_width(width);
     let sources = SourceIndex::new(report);
-    let mut text = String::new();
-    for error in &report.errors {
-        text.clear();
-        let diagnostic = Snippet::input_error(error, &sources);
-        handler
-            .render_report(&mut text, &diagnostic)
-            .map_err(io::Error::other)?;
-        out.write_all(text.as_bytes())?;
-    }
-    for finding in &report.findings {
-        text.clear();
-        let diagnostic = Snippet::finding(finding, &sources);
-        handler
-            .render_report(&mut text, &diagnostic)
-            .map_err(io::Error::other)?;
-        out.write_all(text.as_bytes())?;
+    // Laying out a snippet costs far more than writing it, and a large input
+    // set has thousands of findings: lay them out in parallel, write them in
+    // order.
+    let snippets: Vec<Result<String, fmt::Error>> = report
+        .errors
+        .par_iter()
+        .map(|error| Snippet::input_error(error, &sources))
+        .chain(
+            report
+                .findings
+                .par_iter()
+                .map(|finding| Snippet::finding(finding, &sources)),
+        )
+        .map(|diagnostic| {
+            let mut text = String::new();
+            handler.render_report(&mut text, &diagnostic).map(|()| text)
+        })
+        .collect();
+    for text in snippets {
+        out.write_all(text.map_err(io::Error::other)?.as_bytes())?;
     }
     writeln!(out, "{}", summary_line(report))
 }
