@@ -2,6 +2,11 @@
 # every container with the path to it, so rules can name the exact field.
 package guard.lib.k8s
 
+# The pod view of the object under evaluation, computed natively once per
+# evaluation (src/policy/pod.rs, where a test holds it to the Rego
+# definitions it replaced). The values below read it.
+view := guard.pod_view(input)
+
 # Path from the object root to the pod spec, for every kind that carries one.
 pod_spec_paths := {
 	"Pod": ["spec"],
@@ -15,21 +20,18 @@ pod_spec_paths := {
 	"PodTemplate": ["template", "spec"],
 }
 
-pod_spec_path := pod_spec_paths[input.kind]
+# The path of the object's pod spec: pod_spec_paths[input.kind].
+pod_spec_path := view.spec_path
 
-pod_spec := spec if {
-	spec := object.get(input, pod_spec_path, null)
-	is_object(spec)
-}
+# The pod spec, when it is an object.
+pod_spec := view.spec
 
-# Pod-level metadata (annotations and labels of the pods the object makes).
-pod_metadata_path := ["metadata"] if input.kind == "Pod"
+# Pod-level metadata (annotations and labels of the pods the object makes):
+# the object's own metadata for a Pod, else the metadata beside the pod spec;
+# {} when absent.
+pod_metadata_path := view.metadata_path
 
-pod_metadata_path := array.concat(array.slice(pod_spec_path, 0, count(pod_spec_path) - 1), ["metadata"]) if input.kind != "Pod"
-
-pod_metadata := object.get(input, pod_metadata_path, {})
-
-container_fields := ["initContainers", "containers", "ephemeralContainers"]
+pod_metadata := view.metadata
 
 # `x` when it is a collection, otherwise an empty array. Iterate over fields
 # of the input with `some v in items(x)`: a manifest may hold `null` (or any
@@ -43,21 +45,15 @@ items(x) := x if {
 	is_set(x)
 } else := []
 
-# Every container of the pod spec: {"path", "container", "field"}.
-containers contains {"path": array.concat(pod_spec_path, [field, i]), "container": c, "field": field} if {
-	some field in container_fields
-	some i, c in items(pod_spec[field])
-	is_object(c)
-}
+# Every container of the pod spec (initContainers, containers and
+# ephemeralContainers) that is an object: {"path", "container", "field"}.
+containers := view.containers
 
 # The security context of the pod, {} when unset (or null).
-pod_security_context := sc if {
-	sc := object.get(pod_spec, "securityContext", {})
-	is_object(sc)
-} else := {}
+pod_security_context := view.security_context
 
 # Path from the object root to the pod's security context.
-pod_security_context_path := array.concat(pod_spec_path, ["securityContext"])
+pod_security_context_path := view.security_context_path
 
 # A container's security context, {} when unset (or null); `c` is an element
 # of `containers`.
@@ -98,21 +94,9 @@ container_labels(cs) := concat(", ", sort([container_label(c) | some c in cs]))
 name := object.get(input, ["metadata", "name"], "(unnamed)")
 
 # The pod's security context and every container's, each with a label for
-# messages and its path: {"label", "path", "context"}. For the controls that
-# apply the same way at both levels.
-security_contexts contains {
-	"label": "pod",
-	"path": pod_security_context_path,
-	"context": pod_security_context,
-} if pod_spec
-
-security_contexts contains {
-	"label": container_label(c),
-	"path": security_context_path(c),
-	"context": security_context(c),
-} if {
-	some c in containers
-}
+# messages (container_label) and its path: {"label", "path", "context"}. For
+# the controls that apply the same way at both levels.
+security_contexts := view.security_contexts
 
 # A volume's name, or its index when it has none, for messages.
 volume_label(i, vol) := sprintf("volume %q", [vol.name]) if is_string(vol.name)
