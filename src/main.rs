@@ -249,11 +249,16 @@ fn run_check(args: CheckArgs) -> u8 {
         Ok(user) => user,
         Err(error) => return usage(error),
     };
-    let policies = match PolicySet::bundled(&selection) {
+    // Compiling the rules is single-threaded; it overlaps with reading and
+    // parsing the input, which fills the rest of the pool.
+    let (policies, mut input) = rayon::join(
+        || PolicySet::bundled(&selection),
+        || Input::load_paths(&args.paths),
+    );
+    let policies = match policies {
         Ok(policies) => policies,
         Err(error) => return usage(error),
     };
-    let mut input = Input::load_paths(&args.paths);
     if let Err(error) = args.conftest.filter_input(&mut input) {
         return usage(error);
     }

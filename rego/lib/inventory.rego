@@ -20,27 +20,13 @@ objects_in := data.guard.objects.namespace
 
 objects_of_kind := data.guard.objects.by_kind
 
-all_objects := array.concat(
-	[obj |
-		some objs in objects_in
-		some obj in objs
-	],
-	data.guard.objects.cluster,
-)
+all_objects := data.guard.objects.all
 
-pod_makers[ns] := makers if {
-	some ns, objs in objects_in
-	makers := [obj |
-		some obj in objs
-		data.guard.lib.k8s.pod_spec_paths[obj.kind]
-	]
-}
+# The objects that make pods in each namespace, and their pods' labels in
+# the same order, as data.guard.lib.workloads.template_labels reads them.
+pod_makers := data.guard.objects.pod_makers
 
-# The pod labels of every pod maker in each namespace, for selector matching.
-pod_template_labels[ns] := labels if {
-	some ns, makers in pod_makers
-	labels := [data.guard.lib.workloads.template_labels(obj) | some obj in makers]
-}
+pod_template_labels := data.guard.objects.pod_template_labels
 
 # The workloads of each Blueprint component (data.blueprint, when a Blueprint
 # is given), in any namespace: see data.guard.lib.blueprint.belongs.

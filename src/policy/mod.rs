@@ -451,9 +451,13 @@ pub(crate) fn inventory_value<'a>(docs: impl IntoIterator<Item = &'a Document>) 
 ///
 /// - `namespace[ns]`: the namespaced objects, in input order;
 /// - `cluster`: the cluster-scoped objects;
+/// - `all`: every object, the namespaced ones first;
 /// - `by_kind[ns][kind]`: the namespaced objects by kind;
 /// - `by_name[ns][kind][name]`, `cluster_by_name[kind][name]`;
-/// - `kinds`: the set of kinds present.
+/// - `kinds`: the set of kinds present;
+/// - `pod_makers[ns]`: the objects that make pods (workloads, pods,
+///   templates), and `pod_template_labels[ns]` the labels of their pods, in
+///   the same order.
 ///
 /// Built here rather than in Rego: grouping in a comprehension compares every
 /// object with every other, which costs more than all the rules on a large
@@ -466,6 +470,8 @@ fn object_lists(docs: &[&Document]) -> Value {
     let mut cluster = Vec::new();
     let mut cluster_by_name: Named = BTreeMap::new();
     let mut kinds = BTreeSet::new();
+    let mut pod_makers: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    let mut pod_labels: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for doc in docs {
         let kind = &doc.object.kind;
         kinds.insert(Value::from(kind.as_str()));
@@ -484,6 +490,13 @@ fn object_lists(docs: &[&Document]) -> Value {
                 .entry(kind.clone())
                 .or_default()
                 .push(doc.value.clone());
+            if let Some(labels) = pod::template_labels(&doc.value, kind) {
+                pod_makers
+                    .entry(ns.to_string())
+                    .or_default()
+                    .push(doc.value.clone());
+                pod_labels.entry(ns.to_string()).or_default().push(labels);
+            }
             by_name.entry(ns.to_string()).or_default()
         };
         if let Some(name) = &doc.object.name {
@@ -504,13 +517,22 @@ fn object_lists(docs: &[&Document]) -> Value {
     }
     let lists = |m: BTreeMap<String, Vec<Value>>| map(m, Value::from);
     let named = |m: Named| map(m, lists);
+    let all: Vec<Value> = namespaced
+        .values()
+        .flatten()
+        .chain(&cluster)
+        .cloned()
+        .collect();
     let mut root = BTreeMap::new();
     root.insert(Value::from("namespace"), lists(namespaced));
     root.insert(Value::from("cluster"), Value::from(cluster));
+    root.insert(Value::from("all"), Value::from(all));
     root.insert(Value::from("by_kind"), map(by_kind, lists));
     root.insert(Value::from("by_name"), map(by_name, named));
     root.insert(Value::from("cluster_by_name"), named(cluster_by_name));
     root.insert(Value::from("kinds"), Value::from(kinds));
+    root.insert(Value::from("pod_makers"), lists(pod_makers));
+    root.insert(Value::from("pod_template_labels"), lists(pod_labels));
     Value::from(root)
 }
 

@@ -8,7 +8,8 @@
 //! calls per container. The library reads them from `guard.pod_view(input)`
 //! instead; its comments say what each value is, and
 //! `tests::the_view_equals_the_rego_definitions` holds this code to the Rego
-//! it replaced.
+//! it replaced. The pod labels of every workload, which cross-object rules
+//! match selectors against, come from here too (`template_labels`).
 
 use regorus::{Engine, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -43,16 +44,43 @@ pub(crate) fn register(engine: &mut Engine) -> anyhow::Result<()> {
     )
 }
 
+/// The path of the pod spec of objects of `kind`, if they make pods.
+fn spec_path(kind: &str) -> Option<&'static [&'static str]> {
+    POD_SPEC_PATHS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, path)| *path)
+}
+
+/// The path of the metadata of the pods an object of `kind` makes.
+fn metadata_path(kind: &str, spec_path: &[&'static str]) -> Vec<&'static str> {
+    match kind {
+        "Pod" => vec!["metadata"],
+        _ => spec_path[..spec_path.len() - 1]
+            .iter()
+            .copied()
+            .chain(["metadata"])
+            .collect(),
+    }
+}
+
+/// The labels an object of a kind that makes pods gives its pods ({} when it
+/// sets none), as `data.guard.lib.workloads.template_labels` reads them;
+/// None for other kinds.
+pub(crate) fn template_labels(object: &Value, kind: &str) -> Option<Value> {
+    let spec_path = spec_path(kind)?;
+    let mut path = metadata_path(kind, spec_path);
+    path.push("labels");
+    Some(get_path_or(object, &path, Value::new_object()))
+}
+
 /// The view of `object`. Keys whose value is undefined in Rego are absent:
 /// an object of a kind without pod spec has only empty `containers` and
 /// `security_contexts`, and `security_context` `{}`.
 fn view(object: &Value) -> Value {
     let mut view = BTreeMap::new();
     let kind = object["kind"].as_string().map(|k| k.as_ref()).unwrap_or("");
-    let spec_path = POD_SPEC_PATHS
-        .iter()
-        .find(|(k, _)| *k == kind)
-        .map(|(_, path)| *path);
+    let spec_path = spec_path(kind);
     let spec = spec_path
         .map(|path| get_path(object, path))
         .filter(|spec| matches!(spec, Value::Object(_)));
@@ -60,14 +88,7 @@ fn view(object: &Value) -> Value {
     let mut contexts = BTreeSet::new();
     let mut pod_context = Value::new_object();
     if let Some(path) = spec_path {
-        let metadata_path: Vec<&str> = match kind {
-            "Pod" => vec!["metadata"],
-            _ => path[..path.len() - 1]
-                .iter()
-                .copied()
-                .chain(["metadata"])
-                .collect(),
-        };
+        let metadata_path = metadata_path(kind, path);
         view.insert(key("spec_path"), strings(path));
         view.insert(
             key("metadata"),
@@ -241,6 +262,8 @@ security_contexts contains {
 	some c in containers
 }
 
+labels := data.guard.lib.workloads.template_labels(input) if k8s.pod_spec_paths[input.kind]
+
 fields := {name: value |
 	some name in ["spec_path", "spec", "metadata_path", "metadata", "containers", "security_context", "security_context_path", "security_contexts"]
 	value := view_field(name)
@@ -293,6 +316,13 @@ view_field("security_contexts") := security_contexts
             engine.set_input(input.clone());
             let expected = engine.eval_rule("data.reference.fields".into()).unwrap();
             assert_eq!(view(&input), expected, "{object}");
+            let labels = engine.eval_rule("data.reference.labels".into()).unwrap();
+            let kind = input["kind"].as_string().unwrap().to_string();
+            assert_eq!(
+                template_labels(&input, &kind).unwrap_or(Value::Undefined),
+                labels,
+                "{object}"
+            );
         }
     }
 }

@@ -140,7 +140,7 @@ struct Custom {
 
 /// A bundled policy file whose metadata is malformed: a bug in guard, caught
 /// by the registry tests.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RegistryError {
     pub file: &'static str,
     pub message: String,
@@ -217,6 +217,14 @@ fn builtin_rules() -> Vec<Rule> {
 /// Reads the metadata of every bundled rule. Fails only on a malformed
 /// bundled file, which the test suite rules out.
 pub fn load_registry() -> Result<Vec<Rule>, RegistryError> {
+    // Parsing the metadata of every bundled rule costs as much as compiling
+    // them, and one command may need the registry more than once.
+    static REGISTRY: std::sync::OnceLock<Result<Vec<Rule>, RegistryError>> =
+        std::sync::OnceLock::new();
+    REGISTRY.get_or_init(parse_registry).clone()
+}
+
+fn parse_registry() -> Result<Vec<Rule>, RegistryError> {
     let mut rules = builtin_rules();
     for (file, source) in bundled_policies() {
         if let Some(rule) = parse_rule(file, source)? {
