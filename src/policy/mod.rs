@@ -311,26 +311,33 @@ impl Evaluator {
                 return out;
             }
         };
-        let Value::Set(results) = result else {
+        let Value::Object(results) = result else {
             return out;
         };
-        for pair in results.iter() {
-            match self.finding(doc, file, pair) {
-                Ok(finding) => out.findings.push(finding),
-                Err(message) => out.errors.push(InputError {
-                    message,
-                    location: doc.locate(file, &[]),
-                }),
+        for (id, violations) in results.iter() {
+            let Value::Set(violations) = violations else {
+                continue;
+            };
+            for violation in violations.iter() {
+                match self.finding(doc, file, id, violation) {
+                    Ok(finding) => out.findings.push(finding),
+                    Err(message) => out.errors.push(InputError {
+                        message,
+                        location: doc.locate(file, &[]),
+                    }),
+                }
             }
         }
         out
     }
 
-    fn finding(&self, doc: &Document, file: &Arc<str>, pair: &Value) -> Result<Finding, String> {
-        let (id, violation) = match pair {
-            Value::Array(items) if items.len() == 2 => (&items[0], &items[1]),
-            _ => return Err("a dispatch result is not an [id, violation] pair".into()),
-        };
+    fn finding(
+        &self,
+        doc: &Document,
+        file: &Arc<str>,
+        id: &Value,
+        violation: &Value,
+    ) -> Result<Finding, String> {
         let id = id.as_string().map_err(|e| e.to_string())?;
         let rule = self
             .policies
@@ -568,9 +575,10 @@ fn rule_prefix(package: &str) -> String {
     package.trim_start_matches("guard.rules.").replace('.', "_")
 }
 
-/// Generates the dispatch rules: one set rule per kind named by some rule,
-/// plus one for every other kind, each gathering `[id, violation]` pairs from
-/// exactly the rules that apply.
+/// Generates the dispatch rules: one rule per kind named by some rule, plus
+/// one for every other kind, each an object from rule id to the violations
+/// of exactly the rules that apply. (One object literal evaluates faster in
+/// regorus than a partial set rule with a body per rule.)
 fn dispatch_rules(rules: &[Rule]) -> (String, HashMap<String, String>) {
     let mut kinds: BTreeSet<&str> = BTreeSet::new();
     for rule in rules {
@@ -583,7 +591,7 @@ fn dispatch_rules(rules: &[Rule]) -> (String, HashMap<String, String>) {
     let mut source = String::from("\n# dispatch\n");
     let mut dispatch = HashMap::new();
     let mut emit = |name: &str, kind: Option<&str>| {
-        let mut any = false;
+        let _ = writeln!(source, "{name} := {{");
         for rule in rules {
             let Some(package) = &rule.package else {
                 continue;
@@ -594,18 +602,15 @@ fn dispatch_rules(rules: &[Rule]) -> (String, HashMap<String, String>) {
                 None => rule.kinds.is_empty(),
             };
             if applies {
-                any = true;
                 let _ = writeln!(
                     source,
-                    "{name} contains [\"{}\", v] if {{\n\tsome v in {}__violation\n}}\n",
+                    "\t\"{}\": {}__violation,",
                     rule.id,
                     rule_prefix(package)
                 );
             }
         }
-        if !any {
-            let _ = writeln!(source, "{name} := set()\n");
-        }
+        source.push_str("}\n\n");
     };
     emit(ANY_KIND, None);
     emit(BLUEPRINT_ENTRY, Some(BLUEPRINT_KIND));
