@@ -46,7 +46,14 @@ items(x) := x if {
 } else := []
 
 # Every container of the pod spec (initContainers, containers and
-# ephemeralContainers) that is an object: {"path", "container", "field"}.
+# ephemeralContainers) that is an object:
+# - "path": from the object root to the container;
+# - "container": the container;
+# - "field": the list it is in (`initContainers`);
+# - "label": its name for messages, `container "web"` (`initContainer 2` for
+#   one without a name);
+# - "security_context": its security context, {} when unset (or null);
+# - "security_context_path": from the object root to that context.
 containers := view.containers
 
 # The security context of the pod, {} when unset (or null).
@@ -54,16 +61,6 @@ pod_security_context := view.security_context
 
 # Path from the object root to the pod's security context.
 pod_security_context_path := view.security_context_path
-
-# A container's security context, {} when unset (or null); `c` is an element
-# of `containers`.
-security_context(c) := sc if {
-	sc := object.get(c.container, "securityContext", {})
-	is_object(sc)
-} else := {}
-
-# Path from the object root to a container's security context.
-security_context_path(c) := array.concat(c.path, ["securityContext"])
 
 # Whether a field is set to a real value: present and not null.
 has_value(obj, key) if {
@@ -80,21 +77,14 @@ is_windows if pod_spec.os.name == "windows"
 # of runAsNonRoot, runAsUser and (Baseline) procMount.
 in_user_namespace if pod_spec.hostUsers == false
 
-# A container's name, or its index when it has none, for messages.
-container_label(c) := sprintf("%s %q", [trim_suffix(c.field, "s"), c.container.name]) if is_string(c.container.name)
-
-container_label(c) := sprintf("%s %d", [trim_suffix(c.field, "s"), c.path[count(c.path) - 1]]) if {
-	not is_string(object.get(c.container, "name", null))
-}
-
 # Labels of several containers, sorted, for one message: `container "a", initContainer "b"`.
-container_labels(cs) := concat(", ", sort([container_label(c) | some c in cs]))
+container_labels(cs) := concat(", ", sort([c.label | some c in cs]))
 
 # The object's name for messages.
 name := object.get(input, ["metadata", "name"], "(unnamed)")
 
 # The pod's security context and every container's, each with a label for
-# messages (container_label) and its path: {"label", "path", "context"}. For
+# messages (as a container's label) and its path: {"label", "path", "context"}. For
 # the controls that apply the same way at both levels.
 security_contexts := view.security_contexts
 

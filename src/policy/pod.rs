@@ -119,20 +119,25 @@ fn view(object: &Value) -> Value {
                         .map(|s| Value::from(*s))
                         .chain([Value::from(field), index.clone()])
                         .collect();
-                    let mut entry = BTreeMap::new();
-                    entry.insert(key("path"), Value::from(container_path.clone()));
-                    entry.insert(key("container"), container.clone());
-                    entry.insert(key("field"), Value::from(field));
-                    containers.insert(Value::from(entry));
                     let own = match &container["securityContext"] {
                         sc @ Value::Object(_) => sc.clone(),
                         _ => Value::new_object(),
                     };
-                    let mut sc_path = container_path;
+                    let mut sc_path = container_path.clone();
                     sc_path.push(Value::from("securityContext"));
-                    if let Some(label) = container_label(field, container, &index) {
-                        contexts.insert(context(label, Value::from(sc_path), own));
+                    let sc_path = Value::from(sc_path);
+                    let label = container_label(field, container, &index);
+                    let mut entry = BTreeMap::new();
+                    entry.insert(key("path"), Value::from(container_path));
+                    entry.insert(key("container"), container.clone());
+                    entry.insert(key("field"), Value::from(field));
+                    entry.insert(key("security_context"), own.clone());
+                    entry.insert(key("security_context_path"), sc_path.clone());
+                    if let Some(label) = &label {
+                        entry.insert(key("label"), label.clone());
+                        contexts.insert(context(label.clone(), sc_path, own));
                     }
+                    containers.insert(Value::from(entry));
                 }
             }
             view.insert(key("spec"), spec.clone());
@@ -197,8 +202,9 @@ fn context(label: Value, path: Value, context: Value) -> Value {
     Value::from(entry)
 }
 
-/// `container "name"`, or `container 2` for one without a name, as
-/// `data.guard.lib.k8s.container_label` words it (Go's `%q` quoting).
+/// `container "name"`, or `container 2` for one without a name (by its key,
+/// `initContainer "k"`, in a list written as a map), with Go's `%q` quoting
+/// as Rego's `sprintf` has it.
 fn container_label(field: &str, container: &Value, index: &Value) -> Option<Value> {
     let singular = field.strip_suffix('s').unwrap_or(field);
     let text = match &container["name"] {
@@ -209,6 +215,9 @@ fn container_label(field: &str, container: &Value, index: &Value) -> Option<Valu
         _ => match index {
             Value::Number(_) => {
                 super::opa_compat::format_go("%s %d", &[Value::from(singular), index.clone()])
+            }
+            Value::String(_) => {
+                super::opa_compat::format_go("%s %q", &[Value::from(singular), index.clone()])
             }
             _ => return None,
         },
@@ -239,10 +248,45 @@ pod_metadata_path := array.concat(array.slice(pod_spec_path, 0, count(pod_spec_p
 
 pod_metadata := object.get(input, pod_metadata_path, {})
 
-containers contains {"path": array.concat(pod_spec_path, [field, i]), "container": c, "field": field} if {
+plain_containers contains {"path": array.concat(pod_spec_path, [field, i]), "container": c, "field": field} if {
 	some field in ["initContainers", "containers", "ephemeralContainers"]
 	some i, c in k8s.items(pod_spec[field])
 	is_object(c)
+}
+
+containers contains object.union(c, {
+	"security_context": security_context(c),
+	"security_context_path": security_context_path(c),
+	"label": container_label(c),
+}) if {
+	some c in plain_containers
+}
+
+containers contains object.union(c, {
+	"security_context": security_context(c),
+	"security_context_path": security_context_path(c),
+}) if {
+	some c in plain_containers
+	not container_label(c)
+}
+
+security_context(c) := sc if {
+	sc := object.get(c.container, "securityContext", {})
+	is_object(sc)
+} else := {}
+
+security_context_path(c) := array.concat(c.path, ["securityContext"])
+
+container_label(c) := sprintf("%s %q", [trim_suffix(c.field, "s"), c.container.name]) if is_string(c.container.name)
+
+container_label(c) := sprintf("%s %d", [trim_suffix(c.field, "s"), c.path[count(c.path) - 1]]) if {
+	not is_string(object.get(c.container, "name", null))
+	is_number(c.path[count(c.path) - 1])
+}
+
+container_label(c) := sprintf("%s %q", [trim_suffix(c.field, "s"), c.path[count(c.path) - 1]]) if {
+	not is_string(object.get(c.container, "name", null))
+	is_string(c.path[count(c.path) - 1])
 }
 
 pod_security_context := sc if {
@@ -255,11 +299,11 @@ pod_security_context_path := array.concat(pod_spec_path, ["securityContext"])
 security_contexts contains {"label": "pod", "path": pod_security_context_path, "context": pod_security_context} if pod_spec
 
 security_contexts contains {
-	"label": k8s.container_label(c),
-	"path": k8s.security_context_path(c),
-	"context": k8s.security_context(c),
+	"label": container_label(c),
+	"path": security_context_path(c),
+	"context": security_context(c),
 } if {
-	some c in containers
+	some c in plain_containers
 }
 
 labels := data.guard.lib.workloads.template_labels(input) if k8s.pod_spec_paths[input.kind]
@@ -295,7 +339,7 @@ view_field("security_contexts") := security_contexts
             .unwrap();
         let objects = [
             r#"{"kind": "ConfigMap", "metadata": {"name": "c"}}"#,
-            r#"{"kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [{"name": "a", "securityContext": {"privileged": true}}, {"image": "x"}, 3], "initContainers": {"k": {"name": "i\"q"}}, "securityContext": {"runAsUser": 0}}}"#,
+            r#"{"kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [{"name": "a", "securityContext": {"privileged": true}}, {"image": "x"}, 3], "initContainers": {"k": {"name": "i\"q"}, "m": {"image": "y"}}, "securityContext": {"runAsUser": 0}}}"#,
             r#"{"kind": "Pod", "spec": null}"#,
             r#"{"kind": "Pod", "metadata": null, "spec": {"securityContext": null, "ephemeralContainers": null}}"#,
             r#"{"kind": "Deployment", "spec": {"template": {"metadata": {"labels": {"a": "b"}}, "spec": {"containers": [{"name": "web", "securityContext": "x"}]}}}}"#,

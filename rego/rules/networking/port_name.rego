@@ -20,7 +20,7 @@ package guard.rules.port_name
 import data.guard.lib.k8s
 
 violation contains {
-	"msg": sprintf("%s has invalid port name %q (%s)", [k8s.container_label(c), name, reason]),
+	"msg": sprintf("%s has invalid port name %q (%s)", [c.label, name, reason]),
 	"path": array.concat(c.path, ["ports", i, "name"]),
 } if {
 	some c in k8s.containers

@@ -19,7 +19,7 @@ package guard.rules.ssh_port
 import data.guard.lib.k8s
 
 violation contains {
-	"msg": sprintf("%s exposes port 22 (SSH)", [k8s.container_label(c)]),
+	"msg": sprintf("%s exposes port 22 (SSH)", [c.label]),
 	"path": array.concat(c.path, ["ports", i, "containerPort"]),
 } if {
 	some c in k8s.containers

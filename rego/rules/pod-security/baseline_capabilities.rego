@@ -27,12 +27,12 @@ package guard.rules.baseline_capabilities
 import data.guard.lib.k8s
 
 violation contains {
-	"msg": sprintf("%s adds capability %q, which Baseline does not allow", [k8s.container_label(c), cap]),
+	"msg": sprintf("%s adds capability %q, which Baseline does not allow", [c.label, cap]),
 	"path": path,
 	"patch": [{"op": "remove", "path": path}],
 } if {
 	some c in k8s.containers
-	some i, cap in k8s.items(k8s.security_context(c).capabilities.add)
+	some i, cap in k8s.items(c.security_context.capabilities.add)
 	not k8s.baseline_capabilities[cap]
-	path := array.concat(k8s.security_context_path(c), ["capabilities", "add", i])
+	path := array.concat(c.security_context_path, ["capabilities", "add", i])
 }

@@ -24,7 +24,7 @@ package guard.rules.host_ports
 import data.guard.lib.k8s
 
 violation contains {
-	"msg": sprintf("%s binds host port %v, which Baseline does not allow", [k8s.container_label(c), port.hostPort]),
+	"msg": sprintf("%s binds host port %v, which Baseline does not allow", [c.label, port.hostPort]),
 	"path": path,
 	"patch": [{"op": "remove", "path": path}],
 } if {

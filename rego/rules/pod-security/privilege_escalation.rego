@@ -23,15 +23,15 @@ package guard.rules.privilege_escalation
 import data.guard.lib.k8s
 
 violation contains {
-	"msg": message(k8s.container_label(c), value),
+	"msg": message(c.label, value),
 	"path": path,
 	"patch": [{"op": "set", "path": path, "value": false}],
 } if {
 	not k8s.is_windows
 	some c in k8s.containers
-	value := object.get(k8s.security_context(c), "allowPrivilegeEscalation", null)
+	value := object.get(c.security_context, "allowPrivilegeEscalation", null)
 	value != false
-	path := array.concat(k8s.security_context_path(c), ["allowPrivilegeEscalation"])
+	path := array.concat(c.security_context_path, ["allowPrivilegeEscalation"])
 }
 
 message(label, value) := sprintf("%s sets allowPrivilegeEscalation: true; Restricted requires false", [label]) if {

@@ -21,7 +21,7 @@ package guard.rules.privileged
 import data.guard.lib.k8s
 
 violation contains {
-	"msg": sprintf("%s runs privileged", [k8s.container_label(c)]),
+	"msg": sprintf("%s runs privileged", [c.label]),
 	"path": array.concat(c.path, ["securityContext", "privileged"]),
 	"patch": [{"op": "set", "path": array.concat(c.path, ["securityContext", "privileged"]), "value": false}],
 } if {

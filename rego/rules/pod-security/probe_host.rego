@@ -23,25 +23,32 @@ package guard.rules.probe_host
 
 import data.guard.lib.k8s
 
-handlers := [
-	["livenessProbe"],
-	["readinessProbe"],
-	["startupProbe"],
-	["lifecycle", "postStart"],
-	["lifecycle", "preStop"],
-]
+# Probes and lifecycle hooks are looked up by name, not walked: most
+# containers have few, and a missing one ends the search at once.
+violation contains finding(c, [probe], action, host) if {
+	some c in k8s.containers
+	some probe in ["livenessProbe", "readinessProbe", "startupProbe"]
+	handler := c.container[probe]
+	some action in ["httpGet", "tcpSocket"]
+	host := handler[action].host
+	host != null
+	host != ""
+}
 
-violation contains {
-	"msg": sprintf("%s points %s.%s at host %q; Baseline does not allow probes and lifecycle hooks to target another host", [k8s.container_label(c), concat(".", handler), action, host]),
+violation contains finding(c, ["lifecycle", hook], action, host) if {
+	some c in k8s.containers
+	some hook in ["postStart", "preStop"]
+	handler := c.container.lifecycle[hook]
+	some action in ["httpGet", "tcpSocket"]
+	host := handler[action].host
+	host != null
+	host != ""
+}
+
+finding(c, at, action, host) := {
+	"msg": sprintf("%s points %s.%s at host %q; Baseline does not allow probes and lifecycle hooks to target another host", [c.label, concat(".", at), action, host]),
 	"path": path,
 	"patch": [{"op": "remove", "path": path}],
 } if {
-	some c in k8s.containers
-	some handler in handlers
-	some action in ["httpGet", "tcpSocket"]
-	field := array.concat(handler, [action, "host"])
-	host := object.get(c.container, field, "")
-	host != null
-	host != ""
-	path := array.concat(c.path, field)
+	path := array.concat(c.path, array.concat(at, [action, "host"]))
 }

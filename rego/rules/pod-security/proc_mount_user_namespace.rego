@@ -20,14 +20,14 @@ package guard.rules.proc_mount_user_namespace
 import data.guard.lib.k8s
 
 violation contains {
-	"msg": sprintf("%s sets procMount %q; Restricted requires Default even in a user namespace (hostUsers: false)", [k8s.container_label(c), mount]),
+	"msg": sprintf("%s sets procMount %q; Restricted requires Default even in a user namespace (hostUsers: false)", [c.label, mount]),
 	"path": path,
 	"patch": [{"op": "set", "path": path, "value": "Default"}],
 } if {
 	k8s.in_user_namespace
 	some c in k8s.containers
-	mount := k8s.security_context(c).procMount
+	mount := c.security_context.procMount
 	mount != null
 	mount != "Default"
-	path := array.concat(k8s.security_context_path(c), ["procMount"])
+	path := array.concat(c.security_context_path, ["procMount"])
 }

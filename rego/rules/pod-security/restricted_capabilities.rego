@@ -26,28 +26,28 @@ package guard.rules.restricted_capabilities
 import data.guard.lib.k8s
 
 violation contains {
-	"msg": sprintf("%s does not drop ALL capabilities%s; Restricted requires capabilities.drop to include ALL", [k8s.container_label(c), case_hint(drops)]),
+	"msg": sprintf("%s does not drop ALL capabilities%s; Restricted requires capabilities.drop to include ALL", [c.label, case_hint(drops)]),
 	"path": path,
 	"patch": [{"op": "append", "path": path, "value": "ALL"}],
 } if {
 	not k8s.is_windows
 	some c in k8s.containers
-	drops := {cap | some cap in k8s.items(k8s.security_context(c).capabilities.drop)}
+	drops := {cap | some cap in k8s.items(c.security_context.capabilities.drop)}
 	not "ALL" in drops
-	path := array.concat(k8s.security_context_path(c), ["capabilities", "drop"])
+	path := array.concat(c.security_context_path, ["capabilities", "drop"])
 }
 
 violation contains {
-	"msg": sprintf("%s adds capability %q; Restricted allows adding only NET_BIND_SERVICE", [k8s.container_label(c), cap]),
+	"msg": sprintf("%s adds capability %q; Restricted allows adding only NET_BIND_SERVICE", [c.label, cap]),
 	"path": path,
 	"patch": [{"op": "remove", "path": path}],
 } if {
 	not k8s.is_windows
 	some c in k8s.containers
-	some i, cap in k8s.items(k8s.security_context(c).capabilities.add)
+	some i, cap in k8s.items(c.security_context.capabilities.add)
 	cap != "NET_BIND_SERVICE"
 	k8s.baseline_capabilities[cap]
-	path := array.concat(k8s.security_context_path(c), ["capabilities", "add", i])
+	path := array.concat(c.security_context_path, ["capabilities", "add", i])
 }
 
 # "all" or "All" is not "ALL" to the admission controller; say so.

@@ -42,14 +42,14 @@ violation contains {
 
 # A container sets false, overriding whatever the pod says.
 violation contains {
-	"msg": sprintf("%s sets runAsNonRoot: false; Restricted requires true", [k8s.container_label(c)]),
+	"msg": sprintf("%s sets runAsNonRoot: false; Restricted requires true", [c.label]),
 	"path": path,
 	"patch": [{"op": "set", "path": path, "value": true}],
 } if {
 	not k8s.in_user_namespace
 	some c in k8s.containers
-	k8s.security_context(c).runAsNonRoot == false
-	path := array.concat(k8s.security_context_path(c), ["runAsNonRoot"])
+	c.security_context.runAsNonRoot == false
+	path := array.concat(c.security_context_path, ["runAsNonRoot"])
 }
 
 # Neither the pod nor some containers set it: one finding, fixed at pod level.
@@ -62,7 +62,7 @@ violation contains {
 	not is_boolean(object.get(k8s.pod_security_context, "runAsNonRoot", null))
 	unset := {c |
 		some c in k8s.containers
-		not is_boolean(object.get(k8s.security_context(c), "runAsNonRoot", null))
+		not is_boolean(object.get(c.security_context, "runAsNonRoot", null))
 	}
 	count(unset) > 0
 }

@@ -59,7 +59,7 @@ violation contains {
 	pod_profile == null
 	unset := {c |
 		some c in k8s.containers
-		object.get(k8s.security_context(c), "seccompProfile", null) == null
+		object.get(c.security_context, "seccompProfile", null) == null
 	}
 	count(unset) > 0
 }

@@ -24,7 +24,7 @@ package guard.rules.cpu_request
 import data.guard.lib.k8s
 
 violation contains {
-	"msg": sprintf("%s has no CPU request", [k8s.container_label(c)]),
+	"msg": sprintf("%s has no CPU request", [c.label]),
 	"path": array.concat(c.path, ["resources", "requests", "cpu"]),
 } if {
 	not k8s.pod_spec.resources.requests.cpu

@@ -21,7 +21,7 @@ package guard.rules.duplicate_env
 import data.guard.lib.k8s
 
 violation contains {
-	"msg": sprintf("%s defines environment variable %q more than once (entries %d and %d)", [k8s.container_label(c), name, first, i]),
+	"msg": sprintf("%s defines environment variable %q more than once (entries %d and %d)", [c.label, name, first, i]),
 	"path": array.concat(c.path, ["env", i, "name"]),
 } if {
 	some c in k8s.containers

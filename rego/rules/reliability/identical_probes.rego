@@ -20,7 +20,7 @@ import data.guard.lib.k8s
 import data.guard.lib.workloads
 
 violation contains {
-	"msg": sprintf("%s has identical liveness and readiness probes", [k8s.container_label(c)]),
+	"msg": sprintf("%s has identical liveness and readiness probes", [c.label]),
 	"path": array.concat(c.path, ["livenessProbe"]),
 } if {
 	some c in workloads.app_containers

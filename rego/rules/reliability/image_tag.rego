@@ -23,7 +23,7 @@ import data.guard.lib.k8s
 import data.guard.lib.workloads
 
 violation contains {
-	"msg": sprintf("%s uses image %q without a tag, which means `latest`", [k8s.container_label(c), image]),
+	"msg": sprintf("%s uses image %q without a tag, which means `latest`", [c.label, image]),
 	"path": array.concat(c.path, ["image"]),
 } if {
 	some c in k8s.containers
@@ -33,7 +33,7 @@ violation contains {
 }
 
 violation contains {
-	"msg": sprintf("%s uses the mutable tag `latest` (%q)", [k8s.container_label(c), image]),
+	"msg": sprintf("%s uses the mutable tag `latest` (%q)", [c.label, image]),
 	"path": array.concat(c.path, ["image"]),
 } if {
 	some c in k8s.containers

@@ -23,7 +23,7 @@ import data.guard.lib.k8s
 import data.guard.lib.workloads
 
 violation contains {
-	"msg": sprintf("%s has no liveness probe", [k8s.container_label(c)]),
+	"msg": sprintf("%s has no liveness probe", [c.label]),
 	"path": array.concat(c.path, ["livenessProbe"]),
 } if {
 	workloads.long_running

@@ -22,7 +22,7 @@ package guard.rules.memory_limit
 import data.guard.lib.k8s
 
 violation contains {
-	"msg": sprintf("%s has no memory limit", [k8s.container_label(c)]),
+	"msg": sprintf("%s has no memory limit", [c.label]),
 	"path": array.concat(c.path, ["resources", "limits", "memory"]),
 } if {
 	not k8s.pod_spec.resources.limits.memory

@@ -23,7 +23,7 @@ package guard.rules.memory_request
 import data.guard.lib.k8s
 
 violation contains {
-	"msg": sprintf("%s has no memory request", [k8s.container_label(c)]),
+	"msg": sprintf("%s has no memory request", [c.label]),
 	"path": array.concat(c.path, ["resources", "requests", "memory"]),
 } if {
 	not k8s.pod_spec.resources.requests.memory

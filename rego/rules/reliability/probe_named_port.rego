@@ -24,7 +24,7 @@ probe_kinds := ["livenessProbe", "readinessProbe", "startupProbe"]
 handlers := ["httpGet", "tcpSocket"]
 
 violation contains {
-	"msg": sprintf("%s %s targets port %q, which the container does not declare", [k8s.container_label(c), probe, port]),
+	"msg": sprintf("%s %s targets port %q, which the container does not declare", [c.label, probe, port]),
 	"path": array.concat(c.path, [probe, handler, "port"]),
 } if {
 	some c in k8s.containers

@@ -25,7 +25,7 @@ import data.guard.lib.k8s
 import data.guard.lib.workloads
 
 violation contains {
-	"msg": sprintf("%s pulls %q with policy %s, so nodes may run a stale image for the tag", [k8s.container_label(c), image, policy]),
+	"msg": sprintf("%s pulls %q with policy %s, so nodes may run a stale image for the tag", [c.label, image, policy]),
 	"path": array.concat(c.path, ["imagePullPolicy"]),
 	"patch": [{"op": "set", "path": array.concat(c.path, ["imagePullPolicy"]), "value": "Always"}],
 } if {

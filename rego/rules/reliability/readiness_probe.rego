@@ -23,7 +23,7 @@ import data.guard.lib.k8s
 import data.guard.lib.workloads
 
 violation contains {
-	"msg": sprintf("%s has no readiness probe", [k8s.container_label(c)]),
+	"msg": sprintf("%s has no readiness probe", [c.label]),
 	"path": array.concat(c.path, ["readinessProbe"]),
 } if {
 	workloads.long_running

@@ -28,7 +28,7 @@ sensitive_words := {"password", "passwd", "pwd", "secret", "token", "key", "apik
 descriptive_words := {"file", "path", "dir", "name", "ref", "id", "url", "ttl", "expiry", "timeout", "length", "size", "enabled", "header", "field", "prefix", "type", "version", "count", "algorithm", "format", "location", "mode"}
 
 violation contains {
-	"msg": sprintf("%s sets %q to a literal value; it looks like a secret", [k8s.container_label(c), e.name]),
+	"msg": sprintf("%s sets %q to a literal value; it looks like a secret", [c.label, e.name]),
 	"path": array.concat(c.path, ["env", i, "value"]),
 } if {
 	some c in k8s.containers

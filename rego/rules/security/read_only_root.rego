@@ -22,7 +22,7 @@ package guard.rules.read_only_root
 import data.guard.lib.k8s
 
 violation contains {
-	"msg": sprintf("%s does not set readOnlyRootFilesystem: true", [k8s.container_label(c)]),
+	"msg": sprintf("%s does not set readOnlyRootFilesystem: true", [c.label]),
 	"path": array.concat(c.path, ["securityContext", "readOnlyRootFilesystem"]),
 	"patch": [{"op": "set", "path": array.concat(c.path, ["securityContext", "readOnlyRootFilesystem"]), "value": true}],
 } if {
