@@ -3,8 +3,8 @@
 # every removal so far happened in a 1.x release.
 package guard.lib.api
 
-# The table lives in rego/lib/api_table.rego and is built once per run into
-# data.guard.facts, not once per object.
+# The table lives in rego/lib/api_table.rego; guard evaluates it once, when
+# the rules compile, into data.guard.facts.api_table, not once per object.
 entry := data.guard.facts.api_table[sprintf("%s %s", [input.apiVersion, input.kind])]
 
 # The target's minor version, from data.guard.config.kubernetes_version

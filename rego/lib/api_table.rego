@@ -1,6 +1,6 @@
 # The deprecated and removed API table of rego/lib/api.rego. guard evaluates it
-# once per run (data.guard.facts.api_table): building it per object would cost
-# one function call per entry for every object checked.
+# once, when the rules compile (data.guard.facts.api_table): building it per
+# object would cost one function call per entry for every object checked.
 package guard.lib.api_table
 
 # "apiVersion kind" -> deprecated in 1.x, removed in 1.x (null: not

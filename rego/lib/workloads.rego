@@ -37,18 +37,20 @@ replicas := object.get(input, ["spec", "replicas"], 1)
 
 # --- The inventory -------------------------------------------------------
 
-# The inventory views below are computed once per input set (see
-# rego/lib/inventory.rego, evaluated by guard before any object is checked)
-# and read here from data.guard.facts, so no object's evaluation rebuilds them.
+# The views of the input set below read indexes guard builds once per input
+# set, before any object is checked (data.guard.objects; see object_lists in
+# src/policy/mod.rs), so no object's evaluation rebuilds them. Unlike
+# data.inventory, which is keyed by name as Gatekeeper's is, they keep every
+# object when two inputs define one kind and name (overlays, environments).
 
 # Every object of the input set in namespace ns.
-objects_in(ns) := object.get(data.guard.facts.objects_in, ns, [])
+objects_in(ns) := object.get(data.guard.objects.namespace, ns, [])
 
 # Every object of the input set of a kind in namespace ns.
-objects_of_kind(ns, kind) := object.get(data.guard.facts.objects_of_kind, [ns, kind], [])
+objects_of_kind(ns, kind) := object.get(data.guard.objects.by_kind, [ns, kind], [])
 
 # Every object of the input set, cluster-scoped ones included.
-all_objects := data.guard.facts.all_objects
+all_objects := data.guard.objects.all
 
 # The objects of a kind and name in namespace ns: a list, since an input set
 # may define one name twice (overlays, environments).
@@ -77,19 +79,19 @@ template_labels(obj) := object.get(obj, array.concat(template_metadata_path(obj.
 template_spec(obj) := object.get(obj, data.guard.lib.k8s.pod_spec_paths[obj.kind], {})
 
 # The objects in namespace ns that make pods (workloads, pods, templates).
-pod_makers(ns) := object.get(data.guard.facts.pod_makers, ns, [])
+pod_makers(ns) := object.get(data.guard.objects.pod_makers, ns, [])
 
 # Workloads, of kinds a selector can pick, whose pods a selector selects.
 selected_by_set(ns, set_selector) := [makers[i] |
 	makers := pod_makers(ns)
-	some i, labels in object.get(data.guard.facts.pod_template_labels, ns, [])
+	some i, labels in object.get(data.guard.objects.pod_template_labels, ns, [])
 	set_based_match(set_selector, labels)
 ]
 
 # Workloads whose pods a map selector (a Service's) selects.
 selected_by_map(ns, selector) := [makers[i] |
 	makers := pod_makers(ns)
-	some i, labels in object.get(data.guard.facts.pod_template_labels, ns, [])
+	some i, labels in object.get(data.guard.objects.pod_template_labels, ns, [])
 	map_match(selector, labels)
 ]
 

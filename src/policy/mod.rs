@@ -26,8 +26,12 @@ use std::sync::Arc;
 
 /// The package of the merged rule module, which holds the dispatch rules too.
 const DISPATCH_PACKAGE: &str = "guard.bundled";
-/// The rule whose value guard stores at `data.guard.facts` once per input set.
+/// The rule whose value guard stores at `data.guard.facts` once per input set
+/// when a Blueprint is given: its components' workloads.
 const INVENTORY_FACTS: &str = "data.guard.bundled.lib_inventory__facts";
+/// The deprecated and removed API table, stored at
+/// `data.guard.facts.api_table` once, when the rules compile.
+const API_TABLE: &str = "data.guard.bundled.lib_api_table__table";
 /// The dispatch rule for kinds no kind-specific rule names.
 const ANY_KIND: &str = "dispatch__any_kind";
 /// The kind that rules about the Blueprint itself name (`kinds: [Blueprint]`).
@@ -144,6 +148,16 @@ impl PolicySet {
         engine
             .add_policy("guard/bundled.rego".into(), merged)
             .map_err(|e| PolicyError(format!("merged bundled rules: {e}")))?;
+        // Constant, but a literal rule is rebuilt in every evaluation: store
+        // its value as data once. (Here, while the input is still loading:
+        // each data change makes regorus analyse the modules again.)
+        engine.set_input(Value::new_object());
+        let api_table = engine
+            .eval_rule(API_TABLE.into())
+            .map_err(|e| PolicyError(format!("API table: {e}")))?;
+        engine
+            .add_data(data_at(&["guard", "facts", "api_table"], api_table))
+            .map_err(|e| PolicyError(format!("API table: {e}")))?;
         let mut settings = BTreeMap::new();
         if let Some(version) = &selection.kubernetes_version {
             settings.insert(
@@ -197,19 +211,17 @@ impl PolicySet {
         engine
             .add_data(Value::from(data))
             .map_err(|e| PolicyError(format!("inventory: {e}")))?;
-        // Views of the inventory that no object changes: computed once here
-        // rather than in every object's evaluation.
-        engine.set_input(Value::new_object());
-        let facts = engine
-            .eval_rule(INVENTORY_FACTS.into())
-            .map_err(|e| PolicyError(format!("inventory facts: {e}")))?;
-        let mut facts_root = BTreeMap::new();
-        facts_root.insert(Value::from("facts"), facts);
-        let mut guard_root = BTreeMap::new();
-        guard_root.insert(Value::from("guard"), Value::from(facts_root));
-        engine
-            .add_data(Value::from(guard_root))
-            .map_err(|e| PolicyError(format!("inventory facts: {e}")))?;
+        // Which workloads make up each Blueprint component: computed once
+        // here rather than in every object's evaluation.
+        if self.blueprint.is_some() {
+            engine.set_input(Value::new_object());
+            let facts = engine
+                .eval_rule(INVENTORY_FACTS.into())
+                .map_err(|e| PolicyError(format!("inventory facts: {e}")))?;
+            engine
+                .add_data(data_at(&["guard", "facts"], facts))
+                .map_err(|e| PolicyError(format!("inventory facts: {e}")))?;
+        }
         // The first evaluation analyses the modules; do it once here so that
         // every worker clones a warmed engine.
         engine.set_input(Value::new_object());
@@ -389,6 +401,15 @@ impl Evaluator {
             metadata: None,
         })
     }
+}
+
+/// `value` at `path` in an otherwise empty data document.
+fn data_at(path: &[&str], value: Value) -> Value {
+    path.iter().rev().fold(value, |inner, key| {
+        let mut map = BTreeMap::new();
+        map.insert(Value::from(*key), inner);
+        Value::from(map)
+    })
 }
 
 /// A Rego path array (`["spec", "containers", 0]`) as path segments.

@@ -29,7 +29,7 @@ violation contains {
 	selector := input.spec.selector
 	count(selector) > 0
 	object.get(input.spec, "type", "ClusterIP") != "ExternalName"
-	pod_labels := object.get(data.guard.facts.pod_template_labels, workloads.namespace, [])
+	pod_labels := object.get(data.guard.objects.pod_template_labels, workloads.namespace, [])
 	count(pod_labels) > 0
 	not selects_some(selector, pod_labels)
 }
