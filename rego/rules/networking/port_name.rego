@@ -27,6 +27,7 @@ violation contains {
 	some i, p in c.container.ports
 	name := p.name
 	is_string(name)
+	not valid(name)
 	reason := problem(name)
 }
 
@@ -39,7 +40,17 @@ violation contains {
 	name := p.targetPort
 	is_string(name)
 	not regex.match(`^[0-9]+$`, name)
+	not valid(name)
 	reason := problem(name)
+}
+
+# An IANA service name, as the API validates it: checked first, because
+# nearly every name is one, and problem() tries each of its four reasons.
+valid(name) if {
+	count(name) <= 15
+	regex.match(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`, name)
+	regex.match(`[a-z]`, name)
+	not contains(name, "--")
 }
 
 problem(name) := "longer than 15 characters" if count(name) > 15

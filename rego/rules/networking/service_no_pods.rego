@@ -34,8 +34,13 @@ violation contains {
 	not selects_some(selector, pod_labels)
 }
 
+# Only the pods that carry one of the selector's labels can match, and the
+# index names them: a namespace of many Services and workloads is not
+# compared pair by pair.
 selects_some(selector, pod_labels) if {
-	some labels in pod_labels
+	some key, value in selector
+	some i in object.get(data.guard.objects.pod_label_index, [workloads.namespace, key, value], [])
+	labels := pod_labels[i]
 	every k, v in selector {
 		labels[k] == v
 	}
