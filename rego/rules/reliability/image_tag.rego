@@ -23,21 +23,16 @@ import data.guard.lib.k8s
 import data.guard.lib.workloads
 
 violation contains {
-	"msg": sprintf("%s uses image %q without a tag, which means `latest`", [c.label, image]),
+	"msg": message(c.label, image, tag),
 	"path": array.concat(c.path, ["image"]),
 } if {
 	some c in k8s.containers
 	image := c.container.image
 	is_string(image)
-	workloads.image_tag(image) == ""
+	tag := workloads.image_tag(image)
+	tag in {"", "latest"}
 }
 
-violation contains {
-	"msg": sprintf("%s uses the mutable tag `latest` (%q)", [c.label, image]),
-	"path": array.concat(c.path, ["image"]),
-} if {
-	some c in k8s.containers
-	image := c.container.image
-	is_string(image)
-	workloads.image_tag(image) == "latest"
-}
+message(label, image, "") := sprintf("%s uses image %q without a tag, which means `latest`", [label, image])
+
+message(label, image, "latest") := sprintf("%s uses the mutable tag `latest` (%q)", [label, image])

@@ -19,18 +19,15 @@ package guard.rules.probe_named_port
 import data.guard.lib.k8s
 import data.guard.lib.workloads
 
-probe_kinds := ["livenessProbe", "readinessProbe", "startupProbe"]
-
-handlers := ["httpGet", "tcpSocket"]
-
 violation contains {
 	"msg": sprintf("%s %s targets port %q, which the container does not declare", [c.label, probe, port]),
 	"path": array.concat(c.path, [probe, handler, "port"]),
 } if {
 	some c in k8s.containers
-	some probe in probe_kinds
-	some handler in handlers
-	port := c.container[probe][handler].port
+	some probe in ["livenessProbe", "readinessProbe", "startupProbe"]
+	probe_spec := c.container[probe]
+	some handler in ["httpGet", "tcpSocket"]
+	port := probe_spec[handler].port
 	is_string(port)
 	not regex.match(`^[0-9]+$`, port)
 	not port in {p.name | some p in object.get(c.container, "ports", [])}

@@ -19,20 +19,17 @@ package guard.rules.probe_port
 
 import data.guard.lib.k8s
 
-probe_kinds := ["livenessProbe", "readinessProbe", "startupProbe"]
-
-handlers := ["httpGet", "tcpSocket", "grpc"]
-
 violation contains {
 	"msg": sprintf("%s %s targets port %v, which the container does not declare", [c.label, probe, port]),
 	"path": array.concat(c.path, [probe, handler, "port"]),
 } if {
 	some c in k8s.containers
+	some probe in ["livenessProbe", "readinessProbe", "startupProbe"]
+	probe_spec := c.container[probe]
+	some handler in ["httpGet", "tcpSocket", "grpc"]
+	port := numeric_port(probe_spec[handler].port)
 	declared := {p.containerPort | some p in object.get(c.container, "ports", [])}
 	count(declared) > 0
-	some probe in probe_kinds
-	some handler in handlers
-	port := numeric_port(c.container[probe][handler].port)
 	not port in declared
 }
 
