@@ -84,8 +84,9 @@ container_labels(cs) := concat(", ", sort([c.label | some c in cs]))
 name := object.get(input, ["metadata", "name"], "(unnamed)")
 
 # The pod's security context and every container's, each with a label for
-# messages (as a container's label) and its path: {"label", "path", "context"}. For
-# the controls that apply the same way at both levels.
+# messages (as a container's label) and its path: {"label", "path",
+# "context"}, where "context" is always an object ({} when unset). For the
+# controls that apply the same way at both levels.
 security_contexts := view.security_contexts
 
 # A volume's name, or its index when it has none, for messages.

@@ -32,8 +32,10 @@ violation contains {
 } if {
 	any_policy
 	labels := object.get(k8s.pod_metadata, "labels", {})
-	count([p |
-		some p in workloads.objects_of_kind(workloads.namespace, "NetworkPolicy")
-		workloads.set_based_match(p.spec.podSelector, labels)
-	]) == 0
+	not selected(labels)
+}
+
+selected(labels) if {
+	some p in workloads.objects_of_kind(workloads.namespace, "NetworkPolicy")
+	workloads.set_based_match(p.spec.podSelector, labels)
 }

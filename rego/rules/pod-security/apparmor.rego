@@ -35,7 +35,7 @@ violation contains {
 	"patch": [{"op": "set", "path": path, "value": "RuntimeDefault"}],
 } if {
 	some ctx in k8s.security_contexts
-	k8s.has_value(ctx.context, "appArmorProfile")
+	ctx.context.appArmorProfile != null
 	type := profile_type(ctx.context.appArmorProfile)
 	not allowed_types[type]
 	path := array.concat(ctx.path, ["appArmorProfile", "type"])

@@ -41,7 +41,7 @@ violation contains {
 } if {
 	not k8s.is_windows
 	some ctx in k8s.security_contexts
-	k8s.has_value(ctx.context, "seccompProfile")
+	ctx.context.seccompProfile != null
 	type := profile_type(ctx.context.seccompProfile)
 	not allowed[type]
 	type != "Unconfined"

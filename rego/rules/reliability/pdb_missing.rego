@@ -31,8 +31,10 @@ violation contains {
 	is_number(n)
 	n >= 2
 	labels := workloads.template_labels(input)
-	count([pdb |
-		some pdb in workloads.objects_of_kind(workloads.namespace, "PodDisruptionBudget")
-		workloads.set_based_match(pdb.spec.selector, labels)
-	]) == 0
+	not selected(labels)
+}
+
+selected(labels) if {
+	some pdb in workloads.objects_of_kind(workloads.namespace, "PodDisruptionBudget")
+	workloads.set_based_match(pdb.spec.selector, labels)
 }
