@@ -38,19 +38,13 @@ replicas := object.get(input, ["spec", "replicas"], 1)
 # --- The inventory -------------------------------------------------------
 
 # The views of the input set below read indexes guard builds once per input
-# set, before any object is checked (data.guard.objects; see object_lists in
+# set, before any object is checked (data.guard.objects; see object_indexes in
 # src/policy/mod.rs), so no object's evaluation rebuilds them. Unlike
 # data.inventory, which is keyed by name as Gatekeeper's is, they keep every
 # object when two inputs define one kind and name (overlays, environments).
 
-# Every object of the input set in namespace ns.
-objects_in(ns) := object.get(data.guard.objects.namespace, ns, [])
-
 # Every object of the input set of a kind in namespace ns.
 objects_of_kind(ns, kind) := object.get(data.guard.objects.by_kind, [ns, kind], [])
-
-# Every object of the input set, cluster-scoped ones included.
-all_objects := data.guard.objects.all
 
 # The objects of a kind and name in namespace ns: a list, since an input set
 # may define one name twice (overlays, environments).

@@ -203,7 +203,7 @@ impl PolicySet {
         );
         let mut guard = BTreeMap::new();
         guard.insert(Value::from("config"), self.settings.clone());
-        guard.insert(Value::from("objects"), object_lists(&docs));
+        guard.insert(Value::from("objects"), object_indexes(&docs));
         data.insert(Value::from("guard"), Value::from(guard));
         if let Some(blueprint) = &self.blueprint {
             data.insert(Value::from("blueprint"), blueprint.facts.clone());
@@ -471,15 +471,12 @@ pub(crate) fn inventory_value<'a>(docs: impl IntoIterator<Item = &'a Document>) 
     Value::from(root)
 }
 
-/// Every object of the input set, and indexes of it that cross-object rules
-/// look objects up by: `data.guard.objects`. Unlike the inventory, which is
-/// keyed by name as Gatekeeper's is, nothing is lost when two inputs define
-/// objects of the same kind and name (overlays, several environments,
-/// unrelated projects checked together), so names map to lists.
+/// Indexes of the input set that cross-object rules look objects up by:
+/// `data.guard.objects`. Unlike the inventory, which is keyed by name as
+/// Gatekeeper's is, nothing is lost when two inputs define objects of the
+/// same kind and name (overlays, several environments, unrelated projects
+/// checked together), so names map to lists.
 ///
-/// - `namespace[ns]`: the namespaced objects, in input order;
-/// - `cluster`: the cluster-scoped objects;
-/// - `all`: every object, the namespaced ones first;
 /// - `by_kind[ns][kind]`: the namespaced objects by kind;
 /// - `by_name[ns][kind][name]`, `cluster_by_name[kind][name]`;
 /// - `kinds`: the set of kinds present;
@@ -492,12 +489,10 @@ pub(crate) fn inventory_value<'a>(docs: impl IntoIterator<Item = &'a Document>) 
 /// Built here rather than in Rego: grouping in a comprehension compares every
 /// object with every other, which costs more than all the rules on a large
 /// namespace.
-fn object_lists(docs: &[&Document]) -> Value {
+fn object_indexes(docs: &[&Document]) -> Value {
     type Named = BTreeMap<String, BTreeMap<String, Vec<Value>>>;
-    let mut namespaced: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     let mut by_kind: BTreeMap<String, BTreeMap<String, Vec<Value>>> = BTreeMap::new();
     let mut by_name: BTreeMap<String, Named> = BTreeMap::new();
-    let mut cluster = Vec::new();
     let mut cluster_by_name: Named = BTreeMap::new();
     let mut kinds = BTreeSet::new();
     let mut pod_makers: BTreeMap<String, Vec<Value>> = BTreeMap::new();
@@ -506,14 +501,9 @@ fn object_lists(docs: &[&Document]) -> Value {
         let kind = &doc.object.kind;
         kinds.insert(Value::from(kind.as_str()));
         let named = if is_cluster_scoped(kind) {
-            cluster.push(doc.value.clone());
             &mut cluster_by_name
         } else {
             let ns = doc.object.namespace.as_deref().unwrap_or("default");
-            namespaced
-                .entry(ns.to_string())
-                .or_default()
-                .push(doc.value.clone());
             by_kind
                 .entry(ns.to_string())
                 .or_default()
@@ -547,25 +537,17 @@ fn object_lists(docs: &[&Document]) -> Value {
     }
     let lists = |m: BTreeMap<String, Vec<Value>>| map(m, Value::from);
     let named = |m: Named| map(m, lists);
-    let all: Vec<Value> = namespaced
-        .values()
-        .flatten()
-        .chain(&cluster)
-        .cloned()
-        .collect();
     let mut root = BTreeMap::new();
-    root.insert(Value::from("namespace"), lists(namespaced));
-    root.insert(Value::from("cluster"), Value::from(cluster));
-    root.insert(Value::from("all"), Value::from(all));
     root.insert(Value::from("by_kind"), map(by_kind, lists));
     root.insert(Value::from("by_name"), map(by_name, named));
     root.insert(Value::from("cluster_by_name"), named(cluster_by_name));
     root.insert(Value::from("kinds"), Value::from(kinds));
     root.insert(Value::from("pod_makers"), lists(pod_makers));
-    root.insert(
-        Value::from("pod_label_index"),
-        map(pod_labels.clone(), |labels| label_index(&labels)),
-    );
+    let label_indexes: BTreeMap<Value, Value> = pod_labels
+        .iter()
+        .map(|(ns, labels)| (Value::from(ns.as_str()), label_index(labels)))
+        .collect();
+    root.insert(Value::from("pod_label_index"), Value::from(label_indexes));
     root.insert(Value::from("pod_template_labels"), lists(pod_labels));
     Value::from(root)
 }

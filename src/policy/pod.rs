@@ -82,7 +82,7 @@ fn view(object: &Value) -> Value {
     let kind = object["kind"].as_string().map(|k| k.as_ref()).unwrap_or("");
     let spec_path = spec_path(kind);
     let spec = spec_path
-        .map(|path| get_path(object, path))
+        .map(|path| get_path_or(object, path, Value::Undefined))
         .filter(|spec| matches!(spec, Value::Object(_)));
     let mut containers = BTreeSet::new();
     let mut contexts = BTreeSet::new();
@@ -156,11 +156,6 @@ fn key(name: &str) -> Value {
 
 fn strings(path: &[&str]) -> Value {
     Value::from(path.iter().map(|s| Value::from(*s)).collect::<Vec<_>>())
-}
-
-/// `object.get(value, path, Undefined)`.
-fn get_path(value: &Value, path: &[&str]) -> Value {
-    get_path_or(value, path, Value::Undefined)
 }
 
 /// `object.get(value, path, default)`: the value at path when every step is
