@@ -16,7 +16,6 @@
 #     kube-score: pod-probes-identical
 package guard.rules.identical_probes
 
-import data.guard.lib.k8s
 import data.guard.lib.workloads
 
 violation contains {

@@ -19,7 +19,6 @@
 #     kube-score: pod-probes
 package guard.rules.liveness_probe
 
-import data.guard.lib.k8s
 import data.guard.lib.workloads
 
 violation contains {

@@ -17,7 +17,6 @@
 package guard.rules.probe_named_port
 
 import data.guard.lib.k8s
-import data.guard.lib.workloads
 
 violation contains {
 	"msg": sprintf("%s %s targets port %q, which the container does not declare", [c.label, probe, port]),
