@@ -98,13 +98,7 @@ impl CheckFlags {
             .iter()
             .map(|s| ignore.as_ref().is_some_and(|re| re.is_match(&s.name)))
             .collect();
-        let ignored: HashSet<Arc<str>> = input
-            .sources
-            .iter()
-            .zip(&dropped)
-            .filter(|(_, d)| **d)
-            .map(|(s, _)| s.name.clone())
-            .collect();
+        let ignored = names_of_dropped(input, &dropped);
         input.errors.retain(|e| !ignored.contains(&e.location.file));
         if self.parser == Some(InputParser::Json) {
             for (i, source) in input.sources.iter().enumerate() {
@@ -122,13 +116,7 @@ impl CheckFlags {
                 }
             }
         }
-        let dropped_names: HashSet<Arc<str>> = input
-            .sources
-            .iter()
-            .zip(&dropped)
-            .filter(|(_, d)| **d)
-            .map(|(s, _)| s.name.clone())
-            .collect();
+        let dropped_names = names_of_dropped(input, &dropped);
         input.documents.retain(|d| !dropped[d.source]);
         input.issues.retain(|issue| {
             let file = match issue {
@@ -139,6 +127,17 @@ impl CheckFlags {
         });
         Ok(())
     }
+}
+
+/// The names of the sources `dropped` marks.
+fn names_of_dropped(input: &Input, dropped: &[bool]) -> HashSet<Arc<str>> {
+    input
+        .sources
+        .iter()
+        .zip(dropped)
+        .filter(|(_, d)| **d)
+        .map(|(s, _)| s.name.clone())
+        .collect()
 }
 
 impl CheckFlags {
