@@ -6,6 +6,7 @@ use guard::check::check;
 use guard::config::Config;
 use guard::policy::{PolicySet, Selection};
 use guard::source::Input;
+use std::collections::HashSet;
 use std::path::PathBuf;
 
 fn corpus() -> Option<PathBuf> {
@@ -70,4 +71,56 @@ fn the_whole_corpus_is_loaded_and_checked() {
         let field = finding.location.path.rsplit('.').next().unwrap();
         assert!(line.contains(field), "{finding:?} points at {line:?}");
     }
+}
+
+/// Every finding on the corpus, one line each, held to a golden file: speed
+/// work on the engine, the loader and the rules must not change a single
+/// finding. `GUARD_BLESS=1 cargo test --test corpus` rewrites it after a
+/// deliberate change, and the diff shows what moved.
+#[test]
+fn findings_on_the_corpus_are_golden() {
+    let Some(dir) = corpus() else { return };
+    let policies = PolicySet::bundled(&Selection::default()).unwrap();
+    let report = check(&policies, &Config::default(), Input::load_paths(&[dir])).unwrap();
+    let actual: String = report
+        .findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}:{}:{} {} {}: {}\n",
+                f.rule,
+                f.location.file.rsplit("real/").next().unwrap(),
+                f.location.line,
+                f.location.column,
+                f.severity,
+                f.object,
+                f.message
+            )
+        })
+        .collect();
+    let path = PathBuf::from("testdata/corpus/findings.golden");
+    if std::env::var_os("GUARD_BLESS").is_some() {
+        std::fs::write(&path, &actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("no {} (run with GUARD_BLESS=1)", path.display()));
+    let expected: Vec<&str> = expected.lines().collect();
+    let actual: Vec<&str> = actual.lines().collect();
+    let (was, is): (HashSet<&str>, HashSet<&str>) = (
+        expected.iter().copied().collect(),
+        actual.iter().copied().collect(),
+    );
+    let missing: Vec<&&str> = expected.iter().filter(|l| !is.contains(*l)).collect();
+    let new: Vec<&&str> = actual.iter().filter(|l| !was.contains(*l)).collect();
+    assert!(
+        missing.is_empty() && new.is_empty() && expected == actual,
+        "{} findings no longer reported, {} new (first of each below); \
+         GUARD_BLESS=1 rewrites {} if the change is meant\n- {:?}\n+ {:?}",
+        missing.len(),
+        new.len(),
+        path.display(),
+        missing.first(),
+        new.first()
+    );
 }
