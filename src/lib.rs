@@ -13,6 +13,7 @@ pub mod config;
 pub mod finding;
 pub mod fsutil;
 pub mod generate;
+pub mod parallel;
 pub mod policy;
 pub mod report;
 pub mod source;

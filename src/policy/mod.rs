@@ -18,7 +18,6 @@ pub use registry::{Profile, ProfileSelection, Rule, load_registry};
 
 use crate::finding::{Finding, Fix, InputError, Severity};
 use crate::source::{Document, Input, PathSeg};
-use rayon::prelude::*;
 use regorus::{Engine, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write;
@@ -256,14 +255,11 @@ impl Evaluator {
 
     /// Evaluates every document of `input`, in parallel.
     pub fn evaluate(&self, input: &Input) -> Evaluation {
-        let parts: Vec<Evaluation> = input
-            .documents
-            .par_iter()
-            .map_init(
-                || self.engine.clone(),
-                |engine, doc| self.evaluate_with(engine, doc, &input.sources[doc.source].name),
-            )
-            .collect();
+        let parts = crate::parallel::map_per_thread(
+            &input.documents,
+            || self.engine.clone(),
+            |engine, doc| self.evaluate_with(engine, doc, &input.sources[doc.source].name),
+        );
         let mut all = Evaluation::default();
         for mut part in parts.into_iter().chain([self.evaluate_blueprint()]) {
             all.findings.append(&mut part.findings);

@@ -10,7 +10,6 @@ pub use walk::collect_files;
 pub use yaml::{Dialect, DuplicateKey, YamlDoc, YamlError, parse_stream, parse_stream_as};
 
 use crate::finding::{InputError, Location, ObjectRef};
-use rayon::prelude::*;
 use regorus::Value;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -77,13 +76,10 @@ impl Input {
     /// hidden and ignored paths). `-` reads stdin.
     pub fn load_paths(paths: &[PathBuf]) -> Input {
         let (files, mut errors) = collect_files(paths);
-        let loaded: Vec<Result<Input, InputError>> = files
-            .par_iter()
-            .map(|path| {
-                let name: Arc<str> = Arc::from(path.to_string_lossy().as_ref());
-                read_text(path).map(|text| Input::from_text(name, &text))
-            })
-            .collect();
+        let loaded = crate::parallel::map(&files, |path| {
+            let name: Arc<str> = Arc::from(path.to_string_lossy().as_ref());
+            read_text(path).map(|text| Input::from_text(name, &text))
+        });
         let mut input = Input::default();
         for part in loaded {
             match part {

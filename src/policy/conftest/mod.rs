@@ -41,7 +41,6 @@ use crate::policy::{PolicyError, opa_compat};
 use crate::source::{
     Input, InputIssue, PathSeg, Pos, Source, YamlDoc, at, object_ref, parse_stream,
 };
-use rayon::prelude::*;
 use regorus::{Engine, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -165,34 +164,31 @@ impl UserPolicies {
     /// documents as one input with `--combine`. The files are those whose
     /// documents are checked (not excluded by the config, not a Blueprint).
     pub fn evaluate(&self, input: &Input) -> Evaluation {
-        let files: Vec<(Arc<str>, Vec<YamlDoc>)> = checked_sources(input)
-            .par_iter()
-            .map(|source| (source.name.clone(), documents(source)))
-            .collect();
+        let files: Vec<(Arc<str>, Vec<YamlDoc>)> =
+            crate::parallel::map(&checked_sources(input), |source| {
+                (source.name.clone(), documents(source))
+            });
         if self.combine {
             return self.evaluate_combined(&files);
         }
-        let parts: Vec<Evaluation> = files
-            .par_iter()
-            .map(|(name, docs)| {
-                let mut out = Evaluation::default();
-                if docs.is_empty() {
-                    return out;
-                }
-                let mut engine = self.engine.clone();
-                if let Err(error) = self.add_file_data(&mut engine, name) {
-                    out.errors.push(InputError {
-                        message: error,
-                        location: at(name, Pos::new(1, 1), String::new()),
-                    });
-                    return out;
-                }
-                for doc in docs {
-                    self.evaluate_one(&mut engine, name, doc.value.clone(), Some(doc), &mut out);
-                }
-                out
-            })
-            .collect();
+        let parts: Vec<Evaluation> = crate::parallel::map(&files, |(name, docs)| {
+            let mut out = Evaluation::default();
+            if docs.is_empty() {
+                return out;
+            }
+            let mut engine = self.engine.clone();
+            if let Err(error) = self.add_file_data(&mut engine, name) {
+                out.errors.push(InputError {
+                    message: error,
+                    location: at(name, Pos::new(1, 1), String::new()),
+                });
+                return out;
+            }
+            for doc in docs {
+                self.evaluate_one(&mut engine, name, doc.value.clone(), Some(doc), &mut out);
+            }
+            out
+        });
         let mut all = Evaluation::default();
         for mut part in parts {
             all.findings.append(&mut part.findings);

@@ -10,7 +10,6 @@
 use super::template::{Rego, Template};
 use super::value::{Problem, field};
 use crate::finding::Location;
-use rayon::prelude::*;
 use regorus::{Engine, Value};
 use std::collections::HashMap;
 
@@ -58,13 +57,11 @@ pub fn compile(templates: &[Template], data: &Value) -> Compiled {
     let mut groups: Vec<(Engine, HashMap<String, String>, Vec<usize>)> = Vec::new();
     // Each template is compiled alone first, in parallel: that names the
     // template at fault, and is most of the compile time.
-    let checked: Vec<Result<Checked, Problem>> = templates
-        .par_iter()
-        .map(|template| match &template.code {
+    let checked: Vec<Result<Checked, Problem>> =
+        crate::parallel::map(templates, |template| match &template.code {
             Ok(rego) => check(template, rego),
             Err(problem) => Err(problem.clone()),
-        })
-        .collect();
+        });
     for (template, checked) in templates.iter().zip(checked) {
         let checked = match checked {
             Ok(checked) => checked,

@@ -45,7 +45,6 @@ use crate::source::{Document, Input, PathSeg};
 use constraint::Constraint;
 use expansion::ExpansionTemplate;
 use matching::Undecided;
-use rayon::prelude::*;
 use regorus::{Engine, Value};
 use review::Review;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -281,17 +280,14 @@ impl Gatekeeper {
             }
         }
         let plan = Plan::new(self, &compiled, input);
-        let parts: Vec<Part> = input
-            .documents
-            .par_iter()
-            .map_init(
-                || compiled.engines.clone(),
-                |engines, doc| {
-                    let file = &input.sources[doc.source].name;
-                    plan.document(engines, doc, file)
-                },
-            )
-            .collect();
+        let parts: Vec<Part> = crate::parallel::map_per_thread(
+            &input.documents,
+            || compiled.engines.clone(),
+            |engines, doc| {
+                let file = &input.sources[doc.source].name;
+                plan.document(engines, doc, file)
+            },
+        );
         let mut undecided: BTreeMap<(usize, String), usize> = BTreeMap::new();
         for part in parts {
             out.findings.extend(part.findings);
