@@ -78,65 +78,28 @@ pod_makers(ns) := object.get(data.guard.objects.pod_makers, ns, [])
 # Workloads, of kinds a selector can pick, whose pods a selector selects.
 selected_by_set(ns, set_selector) := [makers[i] |
 	makers := pod_makers(ns)
-	some i, labels in object.get(data.guard.objects.pod_template_labels, ns, [])
-	set_based_match(set_selector, labels)
+	some i in guard.label_selector_positions(set_selector, object.get(data.guard.objects.pod_template_labels, ns, []))
 ]
 
 # Workloads whose pods a map selector (a Service's) selects.
 selected_by_map(ns, selector) := [makers[i] |
 	makers := pod_makers(ns)
-	some i, labels in object.get(data.guard.objects.pod_template_labels, ns, [])
-	map_match(selector, labels)
+	some i in guard.map_selector_positions(selector, object.get(data.guard.objects.pod_template_labels, ns, []))
 ]
 
 # --- Label selectors ----------------------------------------------------
 
+# Both are matched natively (src/policy/selector.rs, where a test holds the
+# code to the Rego definitions it replaced); hot rules call the functions
+# directly rather than through these wrappers.
+
 # A map selector (Service, ReplicationController): every pair matches.
 # An empty map selects nothing here: callers treat it as "no selector".
-map_match(selector, labels) if {
-	count(selector) > 0
-	every k, v in selector {
-		labels[k] == v
-	}
-}
+map_match(selector, labels) if guard.map_selector_matches(selector, labels)
 
-# A LabelSelector (matchLabels and matchExpressions). An empty one selects
-# everything, as the API defines it.
-set_based_match(selector, labels) if {
-	is_object(selector)
-	every k, v in object.get(selector, "matchLabels", {}) {
-		labels[k] == v
-	}
-	every e in object.get(selector, "matchExpressions", []) {
-		expression_match(e, labels)
-	}
-}
-
-expression_match(e, labels) if {
-	e.operator == "In"
-	labels[e.key] in e.values
-}
-
-expression_match(e, labels) if {
-	e.operator == "NotIn"
-	not value_in(labels, e.key, e.values)
-}
-
-expression_match(e, labels) if {
-	e.operator == "Exists"
-	labels[e.key]
-}
-
-expression_match(e, labels) if {
-	e.operator == "DoesNotExist"
-	not has_key(labels, e.key)
-}
-
-value_in(labels, key, values) if labels[key] in values
-
-has_key(obj, key) if {
-	_ := obj[key]
-}
+# A LabelSelector (matchLabels and matchExpressions with In, NotIn, Exists
+# and DoesNotExist). An empty one selects everything, as the API defines it.
+set_based_match(selector, labels) if guard.label_selector_matches(selector, labels)
 
 # --- Autoscaling ----------------------------------------------------------
 

@@ -13,6 +13,7 @@ pub mod opa_compat;
 mod patch;
 mod pod;
 pub mod registry;
+mod selector;
 
 pub use registry::{Profile, ProfileSelection, Rule, load_registry};
 
@@ -114,6 +115,7 @@ impl PolicySet {
         let mut engine = Engine::new();
         engine.set_strict_builtin_errors(false);
         pod::register(&mut engine).map_err(|e| PolicyError(format!("pod view: {e}")))?;
+        selector::register(&mut engine).map_err(|e| PolicyError(format!("selectors: {e}")))?;
         // The libraries and the selected rules merged into one module with
         // the dispatch rules (see merge.rs for why).
         let mut modules = Vec::new();

@@ -322,6 +322,7 @@ view_field("security_contexts") := security_contexts
     fn the_view_equals_the_rego_definitions() {
         let mut engine = Engine::new();
         register(&mut engine).unwrap();
+        crate::policy::selector::register(&mut engine).unwrap();
         for (file, source) in bundled_policies() {
             if file.starts_with("rego/lib/") {
                 engine

@@ -37,5 +37,5 @@ violation contains {
 
 selected(labels) if {
 	some p in workloads.objects_of_kind(workloads.namespace, "NetworkPolicy")
-	workloads.set_based_match(p.spec.podSelector, labels)
+	guard.label_selector_matches(p.spec.podSelector, labels)
 }

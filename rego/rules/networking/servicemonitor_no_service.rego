@@ -45,5 +45,5 @@ violation contains {
 } if {
 	selector := input.spec.selector
 	count(services) > 0
-	count([s | some s in services; workloads.set_based_match(selector, object.get(s, ["metadata", "labels"], {}))]) == 0
+	count([s | some s in services; guard.label_selector_matches(selector, object.get(s, ["metadata", "labels"], {}))]) == 0
 }

@@ -36,5 +36,5 @@ violation contains {
 
 selected(labels) if {
 	some pdb in workloads.objects_of_kind(workloads.namespace, "PodDisruptionBudget")
-	workloads.set_based_match(pdb.spec.selector, labels)
+	guard.label_selector_matches(pdb.spec.selector, labels)
 }

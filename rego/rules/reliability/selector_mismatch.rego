@@ -32,7 +32,7 @@ violation contains {
 } if {
 	input.kind in set_based_kinds
 	selector := input.spec.selector
-	not workloads.set_based_match(selector, labels)
+	not guard.label_selector_matches(selector, labels)
 }
 
 violation contains {
@@ -50,7 +50,7 @@ violation contains {
 } if {
 	input.kind == "Job"
 	input.spec.manualSelector == true
-	not workloads.set_based_match(input.spec.selector, labels)
+	not guard.label_selector_matches(input.spec.selector, labels)
 }
 
 violation contains {
@@ -60,5 +60,5 @@ violation contains {
 	input.kind == "ReplicationController"
 	selector := input.spec.selector
 	count(selector) > 0
-	not workloads.map_match(selector, labels)
+	not guard.map_selector_matches(selector, labels)
 }
