@@ -25,13 +25,12 @@ violation contains {
 	"msg": sprintf("%s %q uses service account %q, which the input does not define in namespace %q", [input.kind, k8s.name, sa, workloads.namespace]),
 	"path": array.concat(k8s.pod_spec_path, [field]),
 } if {
-	accounts := workloads.objects_of_kind(workloads.namespace, "ServiceAccount")
-	count(accounts) > 0
+	count(workloads.objects_of_kind(workloads.namespace, "ServiceAccount")) > 0
 	some field in ["serviceAccountName", "serviceAccount"]
 	sa := k8s.pod_spec[field]
 	is_string(sa)
 	sa != "default"
-	not sa in {a.metadata.name | some a in accounts}
+	count(workloads.named(workloads.namespace, "ServiceAccount", sa)) == 0
 	field_wins(field)
 }
 

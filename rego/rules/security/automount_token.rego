@@ -24,8 +24,7 @@ import data.guard.lib.workloads
 account := object.get(k8s.pod_spec, "serviceAccountName", object.get(k8s.pod_spec, "serviceAccount", "default"))
 
 account_disables if {
-	some sa in workloads.objects_of_kind(workloads.namespace, "ServiceAccount")
-	sa.metadata.name == account
+	some sa in workloads.named(workloads.namespace, "ServiceAccount", account)
 	sa.automountServiceAccountToken == false
 }
 
