@@ -480,9 +480,7 @@ pub(crate) fn inventory_value<'a>(docs: impl IntoIterator<Item = &'a Document>) 
 /// - `kinds`: the set of kinds present;
 /// - `pod_makers[ns]`: the objects that make pods (workloads, pods,
 ///   templates), and `pod_template_labels[ns]` the labels of their pods, in
-///   the same order; `pod_label_index[ns][key][value]` the positions in
-///   those lists of the pods that carry the label `key: value`, so a
-///   selector looks candidates up instead of trying every pod.
+///   the same order, for the selector functions (selector.rs) to match.
 ///
 /// Built here rather than in Rego: grouping in a comprehension compares every
 /// object with every other, which costs more than all the rules on a large
@@ -541,43 +539,8 @@ fn object_indexes(docs: &[&Document]) -> Value {
     root.insert(Value::from("cluster_by_name"), named(cluster_by_name));
     root.insert(Value::from("kinds"), Value::from(kinds));
     root.insert(Value::from("pod_makers"), lists(pod_makers));
-    let label_indexes: BTreeMap<Value, Value> = pod_labels
-        .iter()
-        .map(|(ns, labels)| (Value::from(ns.as_str()), label_index(labels)))
-        .collect();
-    root.insert(Value::from("pod_label_index"), Value::from(label_indexes));
     root.insert(Value::from("pod_template_labels"), lists(pod_labels));
     Value::from(root)
-}
-
-/// `index[key][value]`: the positions of the label sets that hold `key: value`.
-fn label_index(label_sets: &[Value]) -> Value {
-    let mut index: BTreeMap<Value, BTreeMap<Value, Vec<Value>>> = BTreeMap::new();
-    for (position, labels) in label_sets.iter().enumerate() {
-        let Value::Object(labels) = labels else {
-            continue;
-        };
-        for (key, value) in labels.iter() {
-            index
-                .entry(key.clone())
-                .or_default()
-                .entry(value.clone())
-                .or_default()
-                .push(Value::from(position as u64));
-        }
-    }
-    Value::from(
-        index
-            .into_iter()
-            .map(|(key, values)| {
-                let values: BTreeMap<Value, Value> = values
-                    .into_iter()
-                    .map(|(value, positions)| (value, Value::from(positions)))
-                    .collect();
-                (key, Value::from(values))
-            })
-            .collect::<BTreeMap<Value, Value>>(),
-    )
 }
 
 /// Built-in kinds that have no namespace.

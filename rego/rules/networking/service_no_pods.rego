@@ -31,17 +31,5 @@ violation contains {
 	object.get(input.spec, "type", "ClusterIP") != "ExternalName"
 	pod_labels := object.get(data.guard.objects.pod_template_labels, workloads.namespace, [])
 	count(pod_labels) > 0
-	not selects_some(selector, pod_labels)
-}
-
-# Only the pods that carry one of the selector's labels can match, and the
-# index names them: a namespace of many Services and workloads is not
-# compared pair by pair.
-selects_some(selector, pod_labels) if {
-	some key, value in selector
-	some i in object.get(data.guard.objects.pod_label_index, [workloads.namespace, key, value], [])
-	labels := pod_labels[i]
-	every k, v in selector {
-		labels[k] == v
-	}
+	count(guard.map_selector_positions(selector, pod_labels)) == 0
 }
