@@ -1,12 +1,14 @@
 //! `cargo bench --bench corpus [-- DIR] [--per-rule]`: guard check over a
-//! realistic corpus (default `../shared/corpus/real`), phase by phase. Reports
-//! wall times and loader throughput; never asserts on them. `--per-rule` also
-//! shows what each bundled rule adds to evaluation, costliest first.
+//! realistic corpus (default `../shared/corpus/real`), phase by phase (load,
+//! compile, check, JSON report). Reports wall times and loader throughput;
+//! never asserts on them. `--per-rule` also shows what each bundled rule adds
+//! to evaluation, costliest first.
 
 use guard::check::check;
 use guard::config::Config;
 use guard::policy::registry::ProfileSelection;
 use guard::policy::{PolicySet, Selection};
+use guard::report::{Format, RenderOptions, render};
 use guard::source::Input;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -47,6 +49,7 @@ fn main() {
     let mut load = Vec::new();
     let mut compile = Vec::new();
     let mut evaluate = Vec::new();
+    let mut json = Vec::new();
     let mut findings = 0;
     let mut documents = 0;
     for _ in 0..RUNS {
@@ -63,6 +66,11 @@ fn main() {
         let report = check(&policies, &Config::default(), input).unwrap();
         evaluate.push(start.elapsed());
         findings = report.findings.len();
+
+        let start = Instant::now();
+        let mut out = Vec::new();
+        render(&report, Format::Json, RenderOptions::default(), &mut out).unwrap();
+        json.push(start.elapsed());
     }
     let load = median(load);
     println!(
@@ -82,6 +90,10 @@ fn main() {
     println!(
         "check (evaluate):    {:>8.1} ms  {findings} findings",
         median(evaluate).as_secs_f64() * 1e3
+    );
+    println!(
+        "JSON report:         {:>8.1} ms",
+        median(json).as_secs_f64() * 1e3
     );
     if std::env::args().any(|a| a == "--per-rule") {
         per_rule(&paths);
