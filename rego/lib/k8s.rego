@@ -77,6 +77,28 @@ is_windows if pod_spec.os.name == "windows"
 # of runAsNonRoot, runAsUser and (Baseline) procMount.
 in_user_namespace if pod_spec.hostUsers == false
 
+# The field that names the pods' service account: serviceAccountName, or the
+# deprecated serviceAccount when serviceAccountName is unset. An empty name
+# counts as unset, as the API server's defaulting treats it; undefined when
+# neither names one.
+service_account_field := "serviceAccountName" if {
+	names_account("serviceAccountName")
+} else := "serviceAccount" if {
+	names_account("serviceAccount")
+}
+
+names_account(field) if {
+	name := pod_spec[field]
+	is_string(name)
+	name != ""
+}
+
+# The service account the pods run as: the one a field names, else the
+# namespace's "default".
+service_account := pod_spec[service_account_field]
+
+service_account := "default" if not service_account_field
+
 # Labels of several containers, sorted, for one message: `container "a", initContainer "b"`.
 container_labels(cs) := concat(", ", sort([c.label | some c in cs]))
 

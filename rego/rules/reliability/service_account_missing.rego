@@ -23,18 +23,10 @@ import data.guard.lib.workloads
 
 violation contains {
 	"msg": sprintf("%s %q uses service account %q, which the input does not define in namespace %q", [input.kind, k8s.name, sa, workloads.namespace]),
-	"path": array.concat(k8s.pod_spec_path, [field]),
+	"path": array.concat(k8s.pod_spec_path, [k8s.service_account_field]),
 } if {
 	count(workloads.objects_of_kind(workloads.namespace, "ServiceAccount")) > 0
-	some field in ["serviceAccountName", "serviceAccount"]
-	sa := k8s.pod_spec[field]
-	is_string(sa)
+	sa := k8s.service_account
 	sa != "default"
 	count(workloads.named(workloads.namespace, "ServiceAccount", sa)) == 0
-	field_wins(field)
 }
-
-# Report serviceAccountName, or the deprecated field only when it stands alone.
-field_wins("serviceAccountName") := true
-
-field_wins("serviceAccount") if not data.guard.lib.k8s.pod_spec.serviceAccountName

@@ -21,7 +21,7 @@ package guard.rules.automount_token
 import data.guard.lib.k8s
 import data.guard.lib.workloads
 
-account := object.get(k8s.pod_spec, "serviceAccountName", object.get(k8s.pod_spec, "serviceAccount", "default"))
+account := k8s.service_account
 
 account_disables if {
 	some sa in workloads.named(workloads.namespace, "ServiceAccount", account)

@@ -23,6 +23,6 @@ violation contains {
 	"msg": sprintf("%s %q runs as the namespace's default service account", [input.kind, k8s.name]),
 	"path": array.concat(k8s.pod_spec_path, ["serviceAccountName"]),
 } if {
-	spec := k8s.pod_spec
-	object.get(spec, "serviceAccountName", object.get(spec, "serviceAccount", "default")) == "default"
+	is_object(k8s.pod_spec)
+	k8s.service_account == "default"
 }
