@@ -10,6 +10,7 @@
 use crate::check::Report;
 use crate::finding::{Finding, Location, ObjectRef, Severity};
 use crate::policy::{Profile, Rule};
+use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -28,7 +29,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let rules: Vec<Value> = report.rules.iter().map(rule_descriptor).collect();
     let results: Vec<Value> = report
         .findings
-        .iter()
+        .par_iter()
         .map(|finding| result(finding, index.get(finding.rule.as_str()).copied()))
         .collect();
     let notifications: Vec<Value> = report
@@ -65,11 +66,10 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 "toolExecutionNotifications": notifications,
             }],
             "columnKind": "unicodeCodePoints",
-            "results": results,
+            "results": [],
         }],
     });
-    serde_json::to_writer_pretty(&mut *out, &log)?;
-    writeln!(out)
+    super::pretty::write_with_items(out, &log, "results", &results)
 }
 
 fn information_uri() -> &'static str {
