@@ -24,6 +24,9 @@ violation contains {
 	"patch": patch,
 } if {
 	sa := k8s.pod_spec.serviceAccount
+	# An empty name is unset (kube-linter's deprecated-service-account-field
+	# ignores it too): nothing to move to serviceAccountName.
+	sa != ""
 	patch := fix(sa)
 }
 
