@@ -23,15 +23,16 @@ where
     S: Send,
     R: Send,
 {
-    // One slot per worker, and one for a caller outside the pool.
-    let slots: Vec<Mutex<Option<S>>> = (0..=rayon::current_num_threads())
+    // One slot per worker of the pool the items run in.
+    let slots: Vec<Mutex<Option<S>>> = (0..rayon::current_num_threads())
         .map(|_| Mutex::new(None))
         .collect();
     items
         .par_iter()
         .with_max_len(1)
         .map(|item| {
-            let slot = rayon::current_thread_index().unwrap_or(slots.len() - 1);
+            // Items always run on a worker, so the index is there.
+            let slot = rayon::current_thread_index().unwrap_or(0);
             // Only this thread locks its slot. It finds the slot taken only
             // when `f` itself waits on rayon and this thread takes another
             // item meanwhile; that item gets a state of its own.

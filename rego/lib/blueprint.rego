@@ -59,7 +59,7 @@ workloads_of(c) := object.get(data.guard.facts.blueprint_workloads, c.name, [])
 # The Services in w's namespace whose selector picks w's pods.
 services_for(w) := [s |
 	some s in data.guard.lib.workloads.objects_of_kind(data.guard.lib.workloads.namespace_of(w), "Service")
-	data.guard.lib.workloads.map_match(data.guard.lib.k8s.items(object.get(s, ["spec", "selector"], {})), data.guard.lib.workloads.template_labels(w))
+	guard.map_selector_matches(data.guard.lib.k8s.items(object.get(s, ["spec", "selector"], {})), data.guard.lib.workloads.template_labels(w))
 ]
 
 # The container ports a Service port reaches on w's pods: the targetPort (the
@@ -148,7 +148,7 @@ namespace := data.guard.lib.workloads.namespace_of(input)
 served_components(s) := [c |
 	selector := data.guard.lib.k8s.items(object.get(s, ["spec", "selector"], {}))
 	some w in data.guard.lib.workloads.pod_makers(data.guard.lib.workloads.namespace_of(s))
-	data.guard.lib.workloads.map_match(selector, data.guard.lib.workloads.template_labels(w))
+	guard.map_selector_matches(selector, data.guard.lib.workloads.template_labels(w))
 	some c in components_of(w)
 	w.kind in kinds_for(c)
 ]

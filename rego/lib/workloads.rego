@@ -89,17 +89,16 @@ selected_by_map(ns, selector) := [makers[i] |
 
 # --- Label selectors ----------------------------------------------------
 
-# Both are matched natively (src/policy/selector.rs, where a test holds the
-# code to the Rego definitions it replaced); hot rules call the functions
-# directly rather than through these wrappers.
-
-# A map selector (Service, ReplicationController): every pair matches.
-# An empty map selects nothing here: callers treat it as "no selector".
-map_match(selector, labels) if guard.map_selector_matches(selector, labels)
-
-# A LabelSelector (matchLabels and matchExpressions with In, NotIn, Exists
-# and DoesNotExist). An empty one selects everything, as the API defines it.
-set_based_match(selector, labels) if guard.label_selector_matches(selector, labels)
+# Selectors are matched natively; rules call the functions directly
+# (src/policy/selector.rs says what each does, and a test there holds them to
+# the Rego definitions they replaced):
+# - guard.label_selector_matches(selector, labels): a LabelSelector
+#   (matchLabels, matchExpressions); an empty one selects everything;
+# - guard.map_selector_matches(selector, labels): a map selector (Service,
+#   ReplicationController); an empty one selects nothing, as callers treat
+#   it as "no selector";
+# - guard.label_selector_positions / guard.map_selector_positions(selector,
+#   label_sets): the positions of the label sets a selector picks.
 
 # --- Autoscaling ----------------------------------------------------------
 

@@ -58,7 +58,7 @@ fn positions(selector: &Value, label_sets: &Value, matches: fn(&Value, &Value) -
     )
 }
 
-pub(crate) fn label_selector_matches(selector: &Value, labels: &Value) -> bool {
+fn label_selector_matches(selector: &Value, labels: &Value) -> bool {
     if !matches!(selector, Value::Object(_)) {
         return false;
     }
@@ -107,7 +107,7 @@ fn contains(collection: &Value, value: &Value) -> bool {
     }
 }
 
-pub(crate) fn map_selector_matches(selector: &Value, labels: &Value) -> bool {
+fn map_selector_matches(selector: &Value, labels: &Value) -> bool {
     match selector {
         Value::Object(pairs) if !pairs.is_empty() => {
             pairs.iter().all(|(key, value)| &labels[key] == value)

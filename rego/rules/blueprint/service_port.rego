@@ -26,7 +26,7 @@ violation contains {
 } if {
 	selector := k8s.items(object.get(input, ["spec", "selector"], {}))
 	some w in workloads.pod_makers(workloads.namespace)
-	workloads.map_match(selector, workloads.template_labels(w))
+	guard.map_selector_matches(selector, workloads.template_labels(w))
 	some c in blueprint.components_of(w)
 	w.kind in blueprint.kinds_for(c)
 	is_number(c.port)

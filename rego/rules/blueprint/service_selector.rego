@@ -34,5 +34,5 @@ violation contains {
 
 selects_any(selector, ws) if {
 	some w in ws
-	data.guard.lib.workloads.map_match(selector, data.guard.lib.workloads.template_labels(w))
+	guard.map_selector_matches(selector, data.guard.lib.workloads.template_labels(w))
 }
