@@ -4,10 +4,7 @@
 //! never asserts on them. `--per-rule` also shows what each bundled rule adds
 //! to evaluation, costliest first.
 
-use guard::check::check;
-use guard::config::Config;
-use guard::policy::registry::ProfileSelection;
-use guard::policy::{PolicySet, Selection};
+use guard::engine::{ConfigChoice, Guard, Options, Settings};
 use guard::report::{Format, RenderOptions, render};
 use guard::source::Input;
 use std::path::PathBuf;
@@ -15,9 +12,15 @@ use std::time::{Duration, Instant};
 
 const RUNS: usize = 10;
 
-// As the guard binary allocates.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+/// Every bundled rule, no config file: what `guard check DIR` runs.
+fn settings() -> Settings {
+    Settings::resolve(&Options {
+        base_dir: PathBuf::from("."),
+        config: ConfigChoice::None,
+        ..Options::default()
+    })
+    .expect("default settings resolve")
+}
 
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
@@ -25,11 +28,8 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 }
 
 fn main() {
-    // As the guard binary does (see `quiet_library_backtraces` there).
-    if std::env::var_os("RUST_LIB_BACKTRACE").is_none() {
-        // SAFETY: no other thread exists yet.
-        unsafe { std::env::set_var("RUST_LIB_BACKTRACE", "0") };
-    }
+    // SAFETY: the first thing the bench does, before any thread exists.
+    unsafe { guard::process::init() };
     let dir = std::env::args()
         .skip(1)
         .find(|a| !a.starts_with('-'))
@@ -56,14 +56,14 @@ fn main() {
         let start = Instant::now();
         let input = Input::load_paths(&paths);
         load.push(start.elapsed());
-        documents = input.documents.len();
+        documents = input.objects.len();
 
         let start = Instant::now();
-        let policies = PolicySet::bundled(&Selection::default()).unwrap();
+        let guard = Guard::new(settings()).unwrap();
         compile.push(start.elapsed());
 
         let start = Instant::now();
-        let report = check(&policies, &Config::default(), input).unwrap();
+        let report = guard.check_input(input).unwrap();
         evaluate.push(start.elapsed());
         findings = report.findings.len();
 
@@ -106,20 +106,20 @@ fn main() {
 /// for, so a rule timed alone would be charged for them; this charges each
 /// rule only for its own work.
 fn per_rule(paths: &[PathBuf]) {
-    let all = PolicySet::bundled(&Selection::default()).unwrap();
+    let all = Guard::new(settings()).unwrap();
     let ids: Vec<String> = all.rules().iter().map(|r| r.id.clone()).collect();
     let time_without = |disabled: Option<&str>| {
-        let selection = Selection {
-            profile: ProfileSelection::All,
-            disabled: disabled.into_iter().map(str::to_string).collect(),
-            ..Selection::default()
-        };
-        let policies = PolicySet::bundled(&selection).unwrap();
+        let mut settings = settings();
+        settings
+            .selection
+            .disabled
+            .extend(disabled.map(str::to_string));
+        let guard = Guard::new(settings).unwrap();
         let samples = (0..5)
             .map(|_| {
                 let input = Input::load_paths(paths);
                 let start = Instant::now();
-                check(&policies, &Config::default(), input).unwrap();
+                guard.check_input(input).unwrap();
                 start.elapsed()
             })
             .collect();

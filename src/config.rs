@@ -4,12 +4,11 @@
 //! with `--config`). It is validated against `schemas/config.schema.json`, and
 //! every error names the file, line and column of the offending field.
 
-use crate::finding::{Location, Severity};
+use crate::core::{Code, Diagnostic, Location, Severity};
+use crate::core::{PathSeg, Pos, SpanNode};
 use crate::policy::ProfileSelection;
-use crate::source::{Input, PathSeg, Pos, SpanNode};
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
 
@@ -88,32 +87,18 @@ pub struct Config {
     pub file: Option<PathBuf>,
 }
 
-/// A config file that cannot be used. Displayed as one line that says where
-/// and how to fix it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError {
-    pub file: PathBuf,
-    pub pos: Option<Pos>,
-    pub message: String,
+/// A config file that cannot be used: where, and how to fix it.
+pub fn config_error(file: &Path, pos: Option<Pos>, message: impl Into<String>) -> Diagnostic {
+    let pos = pos.unwrap_or(Pos::new(0, 0));
+    Diagnostic::new(Code::ConfigInvalid, message)
+        .at(Location {
+            file: Arc::from(file.to_string_lossy().as_ref()),
+            line: pos.line,
+            column: pos.column,
+            path: String::new(),
+        })
+        .help("fix the config file or pass --config")
 }
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.pos {
-            Some(pos) => write!(
-                f,
-                "{}:{}:{}: {}",
-                self.file.display(),
-                pos.line,
-                pos.column,
-                self.message
-            ),
-            None => write!(f, "{}: {}", self.file.display(), self.message),
-        }
-    }
-}
-
-impl std::error::Error for ConfigError {}
 
 static VALIDATOR: LazyLock<jsonschema::Validator> = LazyLock::new(|| {
     let schema: serde_json::Value = serde_json::from_str(SCHEMA).expect("config schema is JSON");
@@ -122,7 +107,7 @@ static VALIDATOR: LazyLock<jsonschema::Validator> = LazyLock::new(|| {
 
 impl Config {
     /// The config in `dir` or its nearest ancestor that has one.
-    pub fn discover(dir: &Path) -> Result<Config, ConfigError> {
+    pub fn discover(dir: &Path) -> Result<Config, Diagnostic> {
         for candidate in dir.ancestors() {
             for name in CONFIG_NAMES {
                 let file = candidate.join(name);
@@ -137,12 +122,9 @@ impl Config {
         })
     }
 
-    pub fn load(file: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(file).map_err(|e| ConfigError {
-            file: file.to_path_buf(),
-            pos: None,
-            message: format!("cannot read: {e}"),
-        })?;
+    pub fn load(file: &Path) -> Result<Config, Diagnostic> {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| config_error(file, None, format!("cannot read: {e}")))?;
         let root = file
             .parent()
             .map(|p| {
@@ -161,12 +143,8 @@ impl Config {
     }
 
     /// Parses and validates config text; `file` names it in errors.
-    pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
-        let error = |pos, message| ConfigError {
-            file: file.to_path_buf(),
-            pos,
-            message,
-        };
+    pub fn parse(file: &Path, text: &str) -> Result<Config, Diagnostic> {
+        let error = |pos, message: String| config_error(file, pos, message);
         let name: Arc<str> = Arc::from(file.to_string_lossy().as_ref());
         let (docs, errors) = crate::source::parse_stream_as(text, crate::source::Dialect::Core);
         if let Some(e) = errors.first() {
@@ -208,27 +186,14 @@ impl Config {
     }
 
     /// The `exclude` globs as a matcher over paths relative to [`Config::root`].
-    pub fn exclude_matcher(&self) -> Result<globset::GlobSet, ConfigError> {
-        build_globs(&self.exclude).map_err(|message| ConfigError {
-            file: self.file.clone().unwrap_or_default(),
-            pos: None,
-            message,
+    pub fn exclude_matcher(&self) -> Result<globset::GlobSet, Diagnostic> {
+        build_globs(&self.exclude).map_err(|message| {
+            config_error(
+                self.file.as_deref().unwrap_or(Path::new(".guard.yaml")),
+                None,
+                message,
+            )
         })
-    }
-
-    /// Drops loaded files whose path matches `exclude`.
-    pub fn apply_excludes(&self, input: &mut Input) -> Result<(), ConfigError> {
-        if self.exclude.is_empty() {
-            return Ok(());
-        }
-        let matcher = self.exclude_matcher()?;
-        let excluded: Vec<bool> = input
-            .sources
-            .iter()
-            .map(|s| matcher.is_match(self.relative(&s.name)))
-            .collect();
-        input.documents.retain(|d| !excluded[d.source]);
-        Ok(())
     }
 
     /// `file` relative to the config's directory, for glob matching.
@@ -300,7 +265,8 @@ mod tests {
     fn errors_point_at_the_offending_field() {
         let text = "profile: all\nrules:\n  GRD101: loud\n";
         let error = Config::parse(Path::new(".guard.yaml"), text).unwrap_err();
-        assert_eq!(error.pos, Some(Pos::new(3, 3)), "{error}");
+        let at = error.location.as_ref().map(|l| (l.line, l.column));
+        assert_eq!(at, Some((3, 3)), "{error}");
     }
 
     #[test]
@@ -314,7 +280,8 @@ mod tests {
         let text = "ignore:\n  - rules: [GRD101]\n";
         let error = Config::parse(Path::new(".guard.yaml"), text).unwrap_err();
         assert!(error.message.contains("reason"), "{error}");
-        assert_eq!(error.pos, Some(Pos::new(2, 5)));
+        let at = error.location.as_ref().map(|l| (l.line, l.column));
+        assert_eq!(at, Some((2, 5)));
     }
 
     #[test]

@@ -1,20 +1,22 @@
 //! guard: policy-as-code guardrails for Kubernetes.
 //!
-//! The library behind the `guard` command. Load manifests into [`source::Input`]
-//! (from files, stdin or memory), compile policies once into a
-//! [`policy::PolicySet`], and [`check::check`] them into a [`check::Report`] of
-//! [`finding::Finding`]s that [`report`] renders as text, JSON, SARIF, JUnit or
-//! GitHub annotations. [`generate`] writes manifests from a
-//! [`blueprint::Blueprint`] that pass every bundled rule.
+//! The library behind the `guard` command. Data flows one way: [`source`]
+//! loads manifests (from files, stdin or memory) into [`core::Object`]s;
+//! [`engine::Guard`] compiles the bundled rules, the user's conftest and
+//! Gatekeeper policies and the [`blueprint::Blueprint`] once, then checks any
+//! objects into [`core::Finding`]s and [`core::Diagnostic`]s; [`report`]
+//! renders an [`engine::Report`] as text, JSON, SARIF, JUnit or GitHub
+//! annotations. [`generate`] writes manifests from a Blueprint that pass
+//! every bundled rule.
 
 pub mod blueprint;
-pub mod check;
 pub mod config;
-pub mod finding;
+pub mod core;
+pub mod engine;
 pub mod fsutil;
 pub mod generate;
 pub mod parallel;
 pub mod policy;
+pub mod process;
 pub mod report;
 pub mod source;
-pub mod suppress;

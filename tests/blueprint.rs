@@ -6,22 +6,15 @@
 mod support;
 
 use guard::blueprint::Blueprint;
-use guard::check::{Report, check};
-use guard::config::Config;
-use guard::policy::{PolicySet, Selection};
+use guard::engine::Report;
 use guard::source::Input;
 use std::path::{Path, PathBuf};
 use support::{Run, guard};
 
-fn check_with(blueprint: &Blueprint, manifests: &str) -> Report {
-    let policies = PolicySet::bundled(&Selection {
-        blueprint: Some(blueprint.spec_facts()),
-        ..Selection::default()
-    })
-    .unwrap();
-    let mut input = Input::load_paths(&[PathBuf::from(manifests)]);
-    input.sources.push(blueprint.source());
-    let report = check(&policies, &Config::default(), input).unwrap();
+fn check_with(blueprint: &Path, manifests: &str) -> Report {
+    let engine = support::with_blueprint(blueprint);
+    let input = Input::load_paths(&[PathBuf::from(manifests)]);
+    let report = support::check(&engine, input);
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     report
 }
@@ -63,16 +56,17 @@ fn manifests_that_match_the_blueprint_raise_no_spec_finding() {
         "testdata/blueprint/shop/blueprint.yaml",
         "testdata/blueprint/shop/infra-spec.md",
     ] {
-        let blueprint = Blueprint::load(Path::new(file)).unwrap();
-        let report = check_with(&blueprint, "testdata/blueprint/shop/match");
+        let report = check_with(Path::new(file), "testdata/blueprint/shop/match");
         assert_eq!(spec_findings(&report), "[]\n", "{file}");
     }
 }
 
 #[test]
 fn drift_is_reported_at_the_manifest_line_and_the_blueprint_line() {
-    let blueprint = Blueprint::load(Path::new("testdata/blueprint/shop/blueprint.yaml")).unwrap();
-    let report = check_with(&blueprint, "testdata/blueprint/shop/drift");
+    let report = check_with(
+        Path::new("testdata/blueprint/shop/blueprint.yaml"),
+        "testdata/blueprint/shop/drift",
+    );
     let findings = spec_findings(&report);
     golden("testdata/blueprint/shop/drift.golden.json", &findings);
     for finding in report
@@ -87,8 +81,10 @@ fn drift_is_reported_at_the_manifest_line_and_the_blueprint_line() {
 
 #[test]
 fn a_markdown_blueprint_names_lines_of_the_markdown_file() {
-    let blueprint = Blueprint::load(Path::new("testdata/blueprint/shop/infra-spec.md")).unwrap();
-    let report = check_with(&blueprint, "testdata/blueprint/shop/drift");
+    let report = check_with(
+        Path::new("testdata/blueprint/shop/infra-spec.md"),
+        "testdata/blueprint/shop/drift",
+    );
     golden(
         "testdata/blueprint/shop/drift-md.golden.json",
         &spec_findings(&report),
@@ -115,8 +111,11 @@ fn invalid_blueprints_are_errors_with_position_and_hint() {
     let mut out = String::new();
     for file in &files {
         let error = Blueprint::load(file).unwrap_err();
-        assert!(error.pos.is_some(), "{error}");
-        assert!(!error.hint.is_empty(), "{error}");
+        assert!(error.location.is_some(), "{error}");
+        assert!(
+            error.help.as_ref().is_some_and(|h| !h.is_empty()),
+            "{error}"
+        );
         out.push_str(&format!("{error}\n"));
     }
     golden("testdata/blueprint/invalid/errors.golden", &out);

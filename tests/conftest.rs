@@ -18,7 +18,7 @@
 //!   `broken/bad.rego`: a syntax error at line 4, column 25. `failing/`: a
 //!   passing test, a failing one that prints, and a `todo_test_`.
 
-use guard::finding::Severity;
+use guard::core::Severity;
 use guard::policy::conftest::{Options, UserPolicies, verify};
 use guard::source::Input;
 mod support;
@@ -460,7 +460,12 @@ fn results_on_the_corpus_equal_opa_s() {
         .map(|f| {
             format!(
                 "{}\t{}/{}\t{}\t{}\t{}",
-                f.location.file.strip_prefix(&prefix).unwrap(),
+                f.location
+                    .as_ref()
+                    .unwrap()
+                    .file
+                    .strip_prefix(&prefix)
+                    .unwrap(),
                 f.object.kind,
                 f.object.name.as_deref().unwrap_or(""),
                 f.rule,

@@ -2,30 +2,39 @@
 //! everything loads and is evaluated, the known-bad documents are reported at
 //! their positions, and findings point at the right lines.
 
-use guard::check::check;
-use guard::config::Config;
-use guard::policy::{PolicySet, Selection};
+mod support;
+
 use guard::source::Input;
 use std::collections::HashSet;
 use std::path::PathBuf;
 
-fn corpus() -> Option<PathBuf> {
-    let dir = PathBuf::from("../shared/corpus/real");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: no corpus at {}", dir.display());
-        None
-    }
+/// The shared corpus: `GUARD_CORPUS`, or `../shared/corpus/real` beside the
+/// checkout. Its absence fails the tests, loudly: a skipped corpus test
+/// would let a change to the engine through unchecked.
+fn corpus() -> PathBuf {
+    let dir = std::env::var_os("GUARD_CORPUS")
+        .map_or_else(|| PathBuf::from("../shared/corpus/real"), PathBuf::from);
+    assert!(
+        dir.is_dir(),
+        "no corpus at {}: check out the shared corpus beside this repository, or set GUARD_CORPUS=DIR",
+        dir.display()
+    );
+    dir
+}
+
+/// A finding's location, which every finding on files has.
+fn located(f: &guard::core::Finding) -> &guard::core::Location {
+    f.location
+        .as_ref()
+        .unwrap_or_else(|| panic!("a finding on a file without a location: {f:?}"))
 }
 
 #[test]
 fn the_whole_corpus_is_loaded_and_checked() {
-    let Some(dir) = corpus() else { return };
+    let dir = corpus();
     let input = Input::load_paths(&[dir]);
     assert_eq!(input.sources.len(), 637);
-    let policies = PolicySet::bundled(&Selection::default()).unwrap();
-    let report = check(&policies, &Config::default(), input).unwrap();
+    let report = support::check(&support::bundled(), input);
     assert!(report.errors.is_empty(), "{:#?}", report.errors);
     assert_eq!(report.summary.documents, 1163);
     let duplicates: Vec<String> = report
@@ -35,9 +44,9 @@ fn the_whole_corpus_is_loaded_and_checked() {
         .map(|f| {
             format!(
                 "{}:{}:{}",
-                f.location.file.rsplit("real/").next().unwrap(),
-                f.location.line,
-                f.location.column
+                located(f).file.rsplit("real/").next().unwrap(),
+                located(f).line,
+                located(f).column
             )
         })
         .collect();
@@ -61,14 +70,14 @@ fn the_whole_corpus_is_loaded_and_checked() {
         let source = report
             .sources
             .iter()
-            .find(|s| s.name == finding.location.file)
+            .find(|s| s.name == located(finding).file)
             .unwrap();
         let line = source
             .text
             .lines()
-            .nth(finding.location.line as usize - 1)
+            .nth(located(finding).line as usize - 1)
             .unwrap();
-        let field = finding.location.path.rsplit('.').next().unwrap();
+        let field = finding.path.rsplit('.').next().unwrap();
         assert!(line.contains(field), "{finding:?} points at {line:?}");
     }
 }
@@ -79,9 +88,8 @@ fn the_whole_corpus_is_loaded_and_checked() {
 /// deliberate change, and the diff shows what moved.
 #[test]
 fn findings_on_the_corpus_are_golden() {
-    let Some(dir) = corpus() else { return };
-    let policies = PolicySet::bundled(&Selection::default()).unwrap();
-    let report = check(&policies, &Config::default(), Input::load_paths(&[dir])).unwrap();
+    let dir = corpus();
+    let report = support::check(&support::bundled(), Input::load_paths(&[dir]));
     let actual: String = report
         .findings
         .iter()
@@ -89,9 +97,9 @@ fn findings_on_the_corpus_are_golden() {
             format!(
                 "{} {}:{}:{} {} {}: {}\n",
                 f.rule,
-                f.location.file.rsplit("real/").next().unwrap(),
-                f.location.line,
-                f.location.column,
+                located(f).file.rsplit("real/").next().unwrap(),
+                located(f).line,
+                located(f).column,
                 f.severity,
                 f.object,
                 f.message

@@ -6,10 +6,9 @@
 mod support;
 
 use guard::blueprint::Blueprint;
-use guard::check::check;
-use guard::config::Config;
+use guard::engine::BlueprintInput;
 use guard::generate::{GeneratedFile, Options, generate, write_dir};
-use guard::policy::{PolicySet, ProfileSelection, Selection};
+use guard::policy::ProfileSelection;
 use guard::source::Input;
 use std::path::{Path, PathBuf};
 use support::{Run, guard};
@@ -53,15 +52,12 @@ fn generated_manifests_pass_every_rule_for_every_example_blueprint() {
         let dir = scratch(&format!("generate-{i}"));
         let generated = generate(blueprint.facts(), &Options::default());
         write_dir(&generated, &dir).unwrap();
-        let policies = PolicySet::bundled(&Selection {
-            profile: ProfileSelection::All,
-            blueprint: Some(blueprint.spec_facts()),
-            ..Selection::default()
-        })
-        .unwrap();
-        let mut input = Input::load_paths(&[dir]);
-        input.sources.push(blueprint.source());
-        let report = check(&policies, &Config::default(), input).unwrap();
+        let engine = support::engine(&guard::engine::Options {
+            profile: Some(ProfileSelection::All),
+            blueprint: Some(BlueprintInput::File(file.clone())),
+            ..support::options()
+        });
+        let report = support::check(&engine, Input::load_paths(&[dir]));
         assert!(
             report.errors.is_empty(),
             "{}: {:?}",
@@ -71,7 +67,7 @@ fn generated_manifests_pass_every_rule_for_every_example_blueprint() {
         let findings: Vec<String> = report
             .findings
             .iter()
-            .map(|f| format!("{} {}: {}", f.rule, f.location.file, f.message))
+            .map(|f| format!("{} {}: {}", f.rule, support::position(f), f.message))
             .collect();
         assert!(
             findings.is_empty(),
@@ -93,19 +89,21 @@ fn generated_manifests_pass_every_rule_for_every_example_blueprint() {
 fn generated_manifests_held_to_another_blueprint_drift() {
     let shop = std::fs::read_to_string("docs/blueprints/shop.yaml").unwrap();
     let original = Blueprint::parse("shop.yaml".into(), &shop, false).unwrap();
-    let changed = shop
+    let changed_text = shop
         .replace("replicas: 2 ", "replicas: 3 ")
         .replace("ghcr.io/acme/backend", "ghcr.io/acme/api");
-    let changed = Blueprint::parse("shop.yaml".into(), &changed, false).unwrap();
     let dir = scratch("generate-drift");
     write_dir(&generate(original.facts(), &Options::default()), &dir).unwrap();
-    let policies = PolicySet::bundled(&Selection {
-        profile: ProfileSelection::All,
-        blueprint: Some(changed.spec_facts()),
-        ..Selection::default()
-    })
-    .unwrap();
-    let report = check(&policies, &Config::default(), Input::load_paths(&[dir])).unwrap();
+    let engine = support::engine(&guard::engine::Options {
+        profile: Some(ProfileSelection::All),
+        blueprint: Some(BlueprintInput::Text {
+            name: "shop.yaml".into(),
+            text: changed_text,
+            markdown: false,
+        }),
+        ..support::options()
+    });
+    let report = support::check(&engine, Input::load_paths(&[dir]));
     let mut rules: Vec<(&str, &str)> = report
         .findings
         .iter()

@@ -8,10 +8,12 @@
 //! error. Findings are narrowed to GRD101 so rules added later do not change
 //! the goldens. `GUARD_BLESS=1 cargo test --test report_formats` rewrites them.
 
-use guard::check::{Report, check};
-use guard::config::Config;
-use guard::finding::{Finding, Fix, InputError, Location, ObjectRef, PatchOp, PatchVerb, Severity};
-use guard::policy::{PolicySet, Selection};
+mod support;
+
+use guard::core::{
+    Code, Diagnostic, Finding, Fix, Location, ObjectRef, PatchOp, PatchVerb, Severity,
+};
+use guard::engine::Report;
 use guard::report::{Format, RenderOptions, render};
 use guard::source::Input;
 use serde_json::{Value, json};
@@ -25,8 +27,7 @@ const FIXTURE: &str = "testdata/report/app.yaml";
 fn unfiltered_report() -> Report {
     let text = std::fs::read_to_string(FIXTURE).unwrap();
     let input = Input::from_text(Arc::from(FIXTURE), &text);
-    let policies = PolicySet::bundled(&Selection::default()).unwrap();
-    check(&policies, &Config::default(), input).unwrap()
+    support::check(&support::bundled(), input)
 }
 
 /// The fixture checked with the bundled rules, findings narrowed to GRD101.
@@ -95,12 +96,15 @@ fn fixture_has_what_the_format_tests_rely_on() {
         ["Deployment shop/web", "Pod shop/debug", "Pod shop/debug"]
     );
     assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
-    assert!(report.errors[0].location.line > 40);
+    assert!(report.errors[0].location.as_ref().unwrap().line > 40);
     assert_eq!(report.summary.documents, 3);
     for f in &report.findings {
         assert!(
-            fixture_at(f.location.line.into(), f.location.column.into())
-                .starts_with("privileged: true")
+            fixture_at(
+                f.location.as_ref().unwrap().line.into(),
+                f.location.as_ref().unwrap().column.into()
+            )
+            .starts_with("privileged: true")
         );
         assert!(!f.fix.as_ref().unwrap().patch.is_empty());
     }
@@ -152,18 +156,18 @@ fn everything_report() -> Report {
     not_an_object.rule = "GRD002".into();
     not_an_object.severity = Severity::Info;
     not_an_object.object = ObjectRef::default();
-    not_an_object.location.path = String::new();
+    not_an_object.path = String::new();
+    not_an_object.location.as_mut().unwrap().path = String::new();
     not_an_object.fix = None;
     report.findings.extend([blueprint, not_an_object]);
-    report.errors.push(InputError {
-        message: "cannot read config".into(),
-        location: Location {
-            file: Arc::from(""),
-            line: 0,
-            column: 0,
-            path: String::new(),
-        },
-    });
+    // An object read from a cluster: no file, named by its identity and field.
+    let mut live = report.findings[0].clone();
+    live.location = None;
+    live.fix = None;
+    report.findings.push(live);
+    report.errors.push(
+        Diagnostic::new(Code::ClusterForbidden, "pods is forbidden").help("grant list on pods"),
+    );
     recount(&mut report);
     report
 }
@@ -190,7 +194,7 @@ fn json_schema_rejects_what_the_report_never_contains() {
     ))
     .unwrap();
     type Breakage = (&'static str, fn(&mut Value));
-    let broken: [Breakage; 8] = [
+    let broken: [Breakage; 9] = [
         ("unknown top-level field", |v| v["extra"] = json!(1)),
         ("unknown finding field", |v| {
             v["findings"][0]["extra"] = json!(1)
@@ -198,8 +202,11 @@ fn json_schema_rejects_what_the_report_never_contains() {
         ("unknown severity", |v| {
             v["findings"][0]["severity"] = json!("fatal")
         }),
-        ("missing location", |v| {
-            drop(v["findings"][0].as_object_mut().unwrap().remove("location"))
+        ("missing object", |v| {
+            drop(v["findings"][0].as_object_mut().unwrap().remove("object"))
+        }),
+        ("an unknown error code", |v| {
+            v["errors"][0]["code"] = json!("oops")
         }),
         ("negative line", |v| {
             v["errors"][0]["location"]["line"] = json!(-1)
@@ -332,7 +339,10 @@ fn sarif_has_what_github_code_scanning_requires() {
         let column = physical["region"]["startColumn"].as_u64().unwrap();
         assert_eq!(
             (line, column),
-            (finding.location.line.into(), finding.location.column.into())
+            (
+                finding.location.as_ref().unwrap().line.into(),
+                finding.location.as_ref().unwrap().column.into()
+            )
         );
         assert!(fixture_at(line, column).starts_with("privileged: true"));
         let logical = &location["logicalLocations"][0];
@@ -343,7 +353,10 @@ fn sarif_has_what_github_code_scanning_requires() {
             result["properties"]["patch"],
             serde_json::to_value(&finding.fix.as_ref().unwrap().patch).unwrap()
         );
-        assert_eq!(result["properties"]["path"], finding.location.path.as_str());
+        assert_eq!(
+            result["properties"]["path"],
+            finding.location.as_ref().unwrap().path.as_str()
+        );
         assert!(
             result.get("fixes").is_none(),
             "SARIF fixes need byte replacements"
@@ -371,7 +384,10 @@ fn sarif_has_what_github_code_scanning_requires() {
         report.errors[0].message.as_str()
     );
     let region = &notifications[0]["locations"][0]["physicalLocation"]["region"];
-    assert_eq!(region["startLine"], report.errors[0].location.line);
+    assert_eq!(
+        region["startLine"],
+        report.errors[0].location.as_ref().unwrap().line
+    );
 }
 
 #[test]
@@ -398,8 +414,7 @@ fn sarif_fingerprints_survive_lines_moving() {
     let before = fixture_report();
     let text = std::fs::read_to_string(FIXTURE).unwrap();
     let shifted = Input::from_text(Arc::from(FIXTURE), &format!("# a new comment\n\n{text}"));
-    let policies = PolicySet::bundled(&Selection::default()).unwrap();
-    let mut after = check(&policies, &Config::default(), shifted).unwrap();
+    let mut after = support::check(&support::bundled(), shifted);
     after.findings.retain(|f| f.rule == "GRD101");
     let prints = |report: &Report| -> Vec<Value> {
         sarif(report)["runs"][0]["results"]
@@ -411,16 +426,16 @@ fn sarif_fingerprints_survive_lines_moving() {
     };
     assert_eq!(prints(&before), prints(&after));
     assert_ne!(
-        before.findings[0].location.line,
-        after.findings[0].location.line
+        before.findings[0].location.as_ref().unwrap().line,
+        after.findings[0].location.as_ref().unwrap().line
     );
 }
 
 #[test]
 fn sarif_uris_are_encoded_and_levels_follow_severity() {
     let mut report = everything_report();
-    report.findings[0].location.file = Arc::from("my manifests/app#1.yaml");
-    report.findings[1].location.file = Arc::from("-");
+    report.findings[0].location.as_mut().unwrap().file = Arc::from("my manifests/app#1.yaml");
+    report.findings[1].location.as_mut().unwrap().file = Arc::from("-");
     report.findings[1].severity = Severity::Info;
     let log = sarif(&report);
     let results = log["runs"][0]["results"].as_array().unwrap();
@@ -432,9 +447,16 @@ fn sarif_uris_are_encoded_and_levels_follow_severity() {
     assert_eq!(results[1]["level"], "note");
     // The finding about a document that is not an object has a file position
     // but no logical location; every result still has a location.
-    let last = results.last().unwrap();
-    assert!(last["locations"][0]["logicalLocations"].is_null());
-    assert!(last["locations"][0]["physicalLocation"]["region"]["startLine"].is_u64());
+    let not_an_object = results.iter().find(|r| r["ruleId"] == "GRD002").unwrap();
+    assert!(not_an_object["locations"][0]["logicalLocations"].is_null());
+    assert!(not_an_object["locations"][0]["physicalLocation"]["region"]["startLine"].is_u64());
+    // A finding about a live object has its logical location only.
+    let live = results.last().unwrap();
+    assert!(live["locations"][0]["physicalLocation"].is_null());
+    assert_eq!(
+        live["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
+        "Deployment/shop/web"
+    );
     // An unknown rule has no index rather than a wrong one.
     let blueprint = results.iter().find(|r| r["ruleId"] == "GRD900").unwrap();
     assert!(blueprint.get("ruleIndex").is_none());
@@ -444,7 +466,7 @@ fn sarif_uris_are_encoded_and_levels_follow_severity() {
         .unwrap();
     let unplaced = notifications
         .iter()
-        .find(|n| n["message"]["text"] == "cannot read config")
+        .find(|n| n["message"]["text"] == "pods is forbidden")
         .unwrap();
     assert!(unplaced.get("locations").is_none());
 }
@@ -680,7 +702,7 @@ fn junit_is_well_formed_with_one_case_per_object() {
     assert_eq!(failures[1].attributes["type"], "GRD101");
     assert_eq!(failures[1].text.matches("error[GRD101]").count(), 2);
     assert!(failures[0].attributes["message"].contains("container \"web\" runs privileged"));
-    let deployment = &report.findings[0].location;
+    let deployment = report.findings[0].location.as_ref().unwrap();
     assert!(failures[0].text.starts_with(&format!(
         "{FIXTURE}:{}:{}: ",
         deployment.line, deployment.column
@@ -700,7 +722,7 @@ fn junit_fails_only_at_fail_on_and_escapes_everything() {
     // markup and characters XML cannot hold.
     report.findings[0].severity = Severity::Info;
     report.findings[1].message = "a <b> & \"c\" 'd' \u{1}\u{1b}bell\r\nnext".into();
-    report.findings[1].location.file = Arc::from(FIXTURE);
+    report.findings[1].location.as_mut().unwrap().file = Arc::from(FIXTURE);
     report.errors[0].message = "tab\there <and> ]]> done".into();
     recount(&mut report);
     let options = RenderOptions {
@@ -756,13 +778,13 @@ fn github_commands_annotate_each_finding() {
     golden("app.github.txt", &text);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), report.findings.len() + report.errors.len());
-    let error = &report.errors[0].location;
+    let error = report.errors[0].location.as_ref().unwrap();
     assert!(lines[0].starts_with(&format!(
         "::error file={FIXTURE},line={},col={},title=",
         error.line, error.column
     )));
     for (line, finding) in lines[1..].iter().zip(&report.findings) {
-        let l = &finding.location;
+        let l = finding.location.as_ref().unwrap();
         let prefix = format!(
             "::error file={FIXTURE},line={},col={},title=GRD101 Privileged container::",
             l.line, l.column
@@ -781,10 +803,10 @@ fn github_commands_escape_data_and_properties() {
     let finding: &mut Finding = &mut report.findings[0];
     finding.severity = Severity::Warning;
     finding.message = "100% bad\r\nreally: a,b".into();
-    finding.location.file = Arc::from("dir,with:odd%chars/app.yaml");
+    finding.location.as_mut().unwrap().file = Arc::from("dir,with:odd%chars/app.yaml");
     finding.fix = None;
     let text = rendered(&report, Format::Github, RenderOptions::default());
-    let l = &report.findings[0].location;
+    let l = report.findings[0].location.as_ref().unwrap();
     assert_eq!(
         text,
         format!(
@@ -793,10 +815,33 @@ fn github_commands_escape_data_and_properties() {
         )
     );
     report.findings[0].severity = Severity::Info;
-    report.findings[0].location.file = Arc::from("-");
+    report.findings[0].location.as_mut().unwrap().file = Arc::from("-");
     let text = rendered(&report, Format::Github, RenderOptions::default());
     assert!(
         text.starts_with("::notice title=GRD101 Privileged container::"),
         "{text}"
+    );
+}
+
+#[test]
+fn the_schema_and_docs_list_every_diagnostic_code() {
+    let schema = report_schema();
+    let listed: Vec<&str> = schema["$defs"]["inputError"]["properties"]["code"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    let codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+    assert_eq!(listed, codes, "schemas/report.schema.json's code enum");
+    let expected = guard::core::errors_markdown();
+    let path = Path::new("docs/errors.md");
+    if std::env::var_os("GUARD_BLESS").is_some() {
+        std::fs::write(path, &expected).unwrap();
+    }
+    let actual = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        actual == expected,
+        "docs/errors.md is stale: run GUARD_BLESS=1 cargo test --test report_formats"
     );
 }

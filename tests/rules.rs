@@ -4,15 +4,15 @@
 //! Spec rules (profile `spec`) run with the Blueprint their directory holds,
 //! `blueprint.yaml`; their goldens name the Blueprint line too (`<- spec …`).
 
-use guard::blueprint::Blueprint;
-use guard::check::check;
-use guard::config::Config;
-use guard::policy::{PolicySet, Profile, Selection};
+mod support;
+
+use guard::engine::{BlueprintInput, Guard, Options};
+use guard::policy::Profile;
 use guard::source::Input;
 use std::path::Path;
 use std::sync::Arc;
 
-fn findings_of(policies: &PolicySet, file: &Path, rule: &str) -> Vec<String> {
+fn findings_of(policies: &Guard, file: &Path, rule: &str) -> Vec<String> {
     let text = std::fs::read_to_string(file).unwrap();
     let name = format!(
         "testdata/rules/{rule}/{}",
@@ -20,7 +20,7 @@ fn findings_of(policies: &PolicySet, file: &Path, rule: &str) -> Vec<String> {
     );
     let input = Input::from_text(Arc::from(name.as_str()), &text);
     assert!(input.errors.is_empty(), "{name}: {:?}", input.errors);
-    let report = check(policies, &Config::default(), input).unwrap();
+    let report = support::check(policies, input);
     assert!(report.errors.is_empty(), "{name}: {:?}", report.errors);
     report
         .findings
@@ -49,13 +49,11 @@ fn findings_of(policies: &PolicySet, file: &Path, rule: &str) -> Vec<String> {
                 })
                 .unwrap_or_default();
             format!(
-                "{}:{}:{} {} {} [{}]{spec}{patch}",
-                f.location.file,
-                f.location.line,
-                f.location.column,
+                "{} {} {} [{}]{spec}{patch}",
+                support::position(f),
                 f.rule,
                 f.message,
-                f.location.path
+                f.path
             )
         })
         .collect()
@@ -63,7 +61,7 @@ fn findings_of(policies: &PolicySet, file: &Path, rule: &str) -> Vec<String> {
 
 #[test]
 fn every_rule_fails_its_failing_fixture_and_passes_its_passing_one() {
-    let all = PolicySet::bundled(&Selection::default()).unwrap();
+    let all = support::bundled();
     let bless = std::env::var_os("GUARD_BLESS").is_some();
     let mut problems = Vec::new();
     let registry = guard::policy::load_registry().unwrap();
@@ -74,12 +72,14 @@ fn every_rule_fails_its_failing_fixture_and_passes_its_passing_one() {
         let policies = if blueprint_file.is_file() {
             let name = format!("testdata/rules/{}/blueprint.yaml", rule.id);
             let text = std::fs::read_to_string(&blueprint_file).unwrap();
-            let blueprint = Blueprint::parse(Arc::from(name.as_str()), &text, false).unwrap();
-            spec_policies = PolicySet::bundled(&Selection {
-                blueprint: Some(blueprint.spec_facts()),
-                ..Selection::default()
-            })
-            .unwrap();
+            spec_policies = support::engine(&Options {
+                blueprint: Some(BlueprintInput::Text {
+                    name,
+                    text,
+                    markdown: false,
+                }),
+                ..support::options()
+            });
             &spec_policies
         } else if rule.profile == Profile::Spec {
             problems.push(format!("{}: a spec rule needs a blueprint.yaml", rule.id));

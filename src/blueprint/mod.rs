@@ -15,11 +15,10 @@ pub mod quantity;
 pub use facts::{Component, ComponentType, Expose, Facts, Image, IngressRoute, SpecPath, Storage};
 
 use crate::config::pointer_segments;
-use crate::finding::ObjectRef;
+use crate::core::{Code, Diagnostic, Location, ObjectRef};
 use crate::policy::{ProfileSelection, SpecFacts};
 use crate::source::{Dialect, PathSeg, Pos, Source, SpanNode, parse_stream_as};
 use jsonschema::error::ValidationErrorKind;
-use std::fmt;
 use std::path::Path;
 use std::sync::{Arc, LazyLock};
 
@@ -37,27 +36,19 @@ static VALIDATOR: LazyLock<jsonschema::Validator> = LazyLock::new(|| {
     jsonschema::validator_for(&schema).expect("Blueprint schema is a valid JSON Schema")
 });
 
-/// A Blueprint that cannot be used, displayed as one line:
-/// `file:line:column: message (hint)`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BlueprintError {
-    pub file: Arc<str>,
-    pub pos: Option<Pos>,
-    pub message: String,
-    pub hint: String,
+/// A Blueprint that cannot be used: at the field at fault (or the file when
+/// no field is), with how to fix it.
+fn blueprint_error(file: &Arc<str>, pos: Option<Pos>, message: String, hint: &str) -> Diagnostic {
+    let pos = pos.unwrap_or(Pos::new(0, 0));
+    Diagnostic::new(Code::BlueprintInvalid, message)
+        .at(Location {
+            file: file.clone(),
+            line: pos.line,
+            column: pos.column,
+            path: String::new(),
+        })
+        .help(hint)
 }
-
-impl fmt::Display for BlueprintError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.pos {
-            Some(pos) => write!(f, "{}:{}:{}: ", self.file, pos.line, pos.column)?,
-            None => write!(f, "{}: ", self.file)?,
-        }
-        write!(f, "{} ({})", self.message, self.hint)
-    }
-}
-
-impl std::error::Error for BlueprintError {}
 
 /// A validated, normalised Blueprint, with the text and positions it was read from.
 #[derive(Debug, Clone)]
@@ -70,13 +61,15 @@ pub struct Blueprint {
 
 impl Blueprint {
     /// Reads a Blueprint file: `*.md` (the `yaml blueprint` block) or YAML.
-    pub fn load(path: &Path) -> Result<Blueprint, BlueprintError> {
+    pub fn load(path: &Path) -> Result<Blueprint, Diagnostic> {
         let file: Arc<str> = Arc::from(path.to_string_lossy().as_ref());
-        let text = std::fs::read_to_string(path).map_err(|e| BlueprintError {
-            file: file.clone(),
-            pos: None,
-            message: format!("cannot read: {e}"),
-            hint: "name a Blueprint file (.yaml or .md); `guard blueprint init` prints one".into(),
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            blueprint_error(
+                &file,
+                None,
+                format!("cannot read: {e}"),
+                "name a Blueprint file (.yaml or .md); `guard blueprint init` prints one",
+            )
         })?;
         let markdown = path
             .extension()
@@ -86,13 +79,10 @@ impl Blueprint {
 
     /// Parses Blueprint text; `file` names it in errors and findings. In
     /// Markdown the Blueprint is the fenced block with info string `yaml blueprint`.
-    pub fn parse(file: Arc<str>, text: &str, markdown: bool) -> Result<Blueprint, BlueprintError> {
+    pub fn parse(file: Arc<str>, text: &str, markdown: bool) -> Result<Blueprint, Diagnostic> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let error = |pos: Option<Pos>, message: String, hint: &str| BlueprintError {
-            file: file.clone(),
-            pos,
-            message,
-            hint: hint.to_string(),
+        let error = |pos: Option<Pos>, message: String, hint: &str| {
+            blueprint_error(&file, pos, message, hint)
         };
         let yaml = if markdown {
             match markdown::extract(text) {
@@ -156,11 +146,8 @@ impl Blueprint {
         }
         let json: serde_json::Value = serde_json::to_value(&doc.value)
             .map_err(|e| error(Some(doc.start), e.to_string(), "write plain YAML data"))?;
-        if let Some(problem) = schema_problem(&json, &doc.spans) {
-            return Err(BlueprintError {
-                file: file.clone(),
-                ..problem
-            });
+        if let Some((pos, message, hint)) = schema_problem(&json, &doc.spans) {
+            return Err(error(Some(pos), message, &hint));
         }
         let raw: facts::RawBlueprint = serde_json::from_value(json).map_err(|e| {
             error(
@@ -255,7 +242,7 @@ impl Blueprint {
 
 /// The first schema violation in document order, positioned at the field at
 /// fault, with a hint on how to fix it.
-fn schema_problem(json: &serde_json::Value, spans: &SpanNode) -> Option<BlueprintError> {
+fn schema_problem(json: &serde_json::Value, spans: &SpanNode) -> Option<(Pos, String, String)> {
     VALIDATOR
         .iter_errors(json)
         .map(|problem| {
@@ -303,14 +290,9 @@ fn schema_problem(json: &serde_json::Value, spans: &SpanNode) -> Option<Blueprin
                 ),
             };
             let (pos, _) = spans.lookup(&path);
-            BlueprintError {
-                file: Arc::from(""),
-                pos: Some(pos),
-                message,
-                hint,
-            }
+            (pos, message, hint)
         })
-        .min_by_key(|e| e.pos)
+        .min_by_key(|(pos, _, _)| *pos)
 }
 
 /// `a, b or c` for an enum's options.
@@ -365,7 +347,11 @@ fn required_hint(property: &serde_json::Value) -> String {
 mod tests {
     use super::*;
 
-    fn parse(text: &str) -> Result<Blueprint, BlueprintError> {
+    fn pos(error: &Diagnostic) -> Option<(u32, u32)> {
+        error.location.as_ref().map(|l| (l.line, l.column))
+    }
+
+    fn parse(text: &str) -> Result<Blueprint, Diagnostic> {
         Blueprint::parse(Arc::from("b.yaml"), text, false)
     }
 
@@ -391,7 +377,7 @@ mod tests {
     fn unknown_fields_point_at_the_field() {
         let text = SHOP.replace("      runtime:", "      replica: 3\n      runtime:");
         let error = parse(&text).unwrap_err();
-        assert_eq!(error.pos, Some(Pos::new(12, 7)), "{error}");
+        assert_eq!(pos(&error), Some((12, 7)), "{error}");
         assert!(
             error.to_string().contains("unknown field \"replica\""),
             "{error}"
@@ -401,17 +387,20 @@ mod tests {
     #[test]
     fn bad_quantities_and_enums_are_errors_with_hints() {
         let error = parse(&SHOP.replace("10Gi", "10Gx")).unwrap_err();
-        assert_eq!(error.pos, Some(Pos::new(17, 7)), "{error}");
-        assert!(error.hint.contains("10Gi"), "{error}");
+        assert_eq!(pos(&error), Some((17, 7)), "{error}");
+        assert!(
+            error.help.as_deref().unwrap_or_default().contains("10Gi"),
+            "{error}"
+        );
         let error = parse(&SHOP.replace("type: service", "type: frontend")).unwrap_err();
-        assert_eq!(error.pos, Some(Pos::new(11, 7)), "{error}");
+        assert_eq!(pos(&error), Some((11, 7)), "{error}");
     }
 
     #[test]
     fn duplicate_component_names_are_errors() {
         let text = SHOP.replace("name: db", "name: backend");
         let error = parse(&text).unwrap_err();
-        assert_eq!(error.pos, Some(Pos::new(14, 7)), "{error}");
+        assert_eq!(pos(&error), Some((14, 7)), "{error}");
         assert!(error.message.contains("line 10"), "{error}");
     }
 

@@ -31,8 +31,8 @@
 pub mod yaml;
 
 use crate::blueprint::{Component, ComponentType, Expose, Facts, IngressRoute};
+use crate::engine::WAIVER_ANNOTATION as ANNOTATION;
 use crate::fsutil::write_atomically;
-use crate::suppress::ANNOTATION;
 use std::path::Path;
 use yaml::Yaml;
 

@@ -17,8 +17,9 @@ mod selector;
 
 pub use registry::{Profile, ProfileSelection, Rule, load_registry};
 
-use crate::finding::{Finding, Fix, InputError, Severity};
-use crate::source::{Document, Input, PathSeg};
+use crate::core::{
+    Code, Diagnostic, DottedPath, Finding, Fix, Location, Object, PathSeg, Severity,
+};
 use regorus::{Engine, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write;
@@ -72,26 +73,24 @@ pub struct SpecFacts {
     pub spans: crate::source::SpanNode,
     /// The Blueprint as the object that findings about the Blueprint itself
     /// name (a component no manifest provides).
-    pub object: crate::finding::ObjectRef,
+    pub object: crate::core::ObjectRef,
 }
 
-/// The error of a policy that cannot be loaded.
-#[derive(Debug)]
-pub struct PolicyError(pub String);
-
-impl std::fmt::Display for PolicyError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
+/// A user policy that cannot be loaded or compiled.
+pub fn policy_error(message: impl Into<String>) -> Diagnostic {
+    Diagnostic::new(Code::PolicyInvalid, message)
 }
 
-impl std::error::Error for PolicyError {}
+/// guard's own rules failing to compile: a bug in guard, not in the input.
+fn bundled_error(message: impl Into<String>) -> Diagnostic {
+    Diagnostic::new(Code::BundledInvalid, message)
+        .help("this is a bug in guard; please report it with the command you ran")
+}
 
 /// Compiled policies: build once, then make an [`Evaluator`] per input set.
-#[derive(Clone)]
 pub struct PolicySet {
     engine: Engine,
-    rules: Vec<Rule>,
+    rules: Arc<[Rule]>,
     /// Entry point per kind; kinds not listed use [`ANY_KIND`].
     dispatch: HashMap<String, String>,
     any_kind: String,
@@ -102,8 +101,8 @@ pub struct PolicySet {
 
 impl PolicySet {
     /// The bundled rules that `selection` enables.
-    pub fn bundled(selection: &Selection) -> Result<PolicySet, PolicyError> {
-        let registry = load_registry().map_err(|e| PolicyError(e.to_string()))?;
+    pub fn bundled(selection: &Selection) -> Result<PolicySet, Diagnostic> {
+        let registry = load_registry()?;
         let mut rules: Vec<Rule> = registry
             .into_iter()
             .filter(|rule| selection.profile.includes(rule.profile))
@@ -117,8 +116,8 @@ impl PolicySet {
         }
         let mut engine = Engine::new();
         engine.set_strict_builtin_errors(false);
-        pod::register(&mut engine).map_err(|e| PolicyError(format!("pod view: {e}")))?;
-        selector::register(&mut engine).map_err(|e| PolicyError(format!("selectors: {e}")))?;
+        pod::register(&mut engine).map_err(|e| bundled_error(format!("pod view: {e}")))?;
+        selector::register(&mut engine).map_err(|e| bundled_error(format!("selectors: {e}")))?;
         // The libraries and the selected rules merged into one module with
         // the dispatch rules (see merge.rs for why).
         let mut modules = Vec::new();
@@ -146,22 +145,22 @@ impl PolicySet {
                 });
             }
         }
-        let mut merged = merge::merge(DISPATCH_PACKAGE, &modules).map_err(PolicyError)?;
+        let mut merged = merge::merge(DISPATCH_PACKAGE, &modules).map_err(bundled_error)?;
         let (dispatch_source, dispatch) = dispatch_rules(&rules);
         merged.push_str(&dispatch_source);
         engine
             .add_policy("guard/bundled.rego".into(), merged)
-            .map_err(|e| PolicyError(format!("merged bundled rules: {e}")))?;
+            .map_err(|e| bundled_error(format!("merged bundled rules: {e}")))?;
         // Constant, but a literal rule is rebuilt in every evaluation: store
         // its value as data once. (Here, while the input is still loading:
         // each data change makes regorus analyse the modules again.)
         engine.set_input(Value::new_object());
         let api_table = engine
             .eval_rule(API_TABLE.into())
-            .map_err(|e| PolicyError(format!("API table: {e}")))?;
+            .map_err(|e| bundled_error(format!("API table: {e}")))?;
         engine
             .add_data(data_at(&["guard", "facts", "api_table"], api_table))
-            .map_err(|e| PolicyError(format!("API table: {e}")))?;
+            .map_err(|e| bundled_error(format!("API table: {e}")))?;
         let mut settings = BTreeMap::new();
         if let Some(version) = &selection.kubernetes_version {
             settings.insert(
@@ -171,7 +170,7 @@ impl PolicySet {
         }
         Ok(PolicySet {
             engine,
-            rules,
+            rules: rules.into(),
             dispatch,
             any_kind: format!("data.{DISPATCH_PACKAGE}.{ANY_KIND}"),
             settings: Value::from(settings),
@@ -180,7 +179,7 @@ impl PolicySet {
     }
 
     /// The enabled rules, sorted by id.
-    pub fn rules(&self) -> &[Rule] {
+    pub fn rules(&self) -> &Arc<[Rule]> {
         &self.rules
     }
 
@@ -194,46 +193,40 @@ impl PolicySet {
     /// Prepares evaluation against `inventory`, the objects cross-object rules
     /// may consult (the input set, or a cluster's objects), laid out as
     /// Gatekeeper lays out `data.inventory`.
-    pub fn evaluator<'a>(
-        &self,
-        inventory: impl IntoIterator<Item = &'a Document>,
-    ) -> Result<Evaluator, PolicyError> {
+    pub fn evaluator(self: &Arc<Self>, inventory: &[Object]) -> Result<Evaluator, Diagnostic> {
         let mut engine = self.engine.clone();
-        let docs: Vec<&Document> = inventory.into_iter().collect();
+        let objects: Vec<&Object> = inventory.iter().collect();
         let mut data = BTreeMap::new();
-        data.insert(
-            Value::from("inventory"),
-            inventory_value(docs.iter().copied()),
-        );
+        data.insert(Value::from("inventory"), inventory_value(&objects));
         let mut guard = BTreeMap::new();
         guard.insert(Value::from("config"), self.settings.clone());
-        guard.insert(Value::from("objects"), object_indexes(&docs));
+        guard.insert(Value::from("objects"), object_indexes(&objects));
         data.insert(Value::from("guard"), Value::from(guard));
         if let Some(blueprint) = &self.blueprint {
             data.insert(Value::from("blueprint"), blueprint.facts.clone());
         }
         engine
             .add_data(Value::from(data))
-            .map_err(|e| PolicyError(format!("inventory: {e}")))?;
+            .map_err(|e| bundled_error(format!("inventory: {e}")))?;
         // Which workloads make up each Blueprint component: computed once
         // here rather than in every object's evaluation.
         if self.blueprint.is_some() {
             engine.set_input(Value::new_object());
             let facts = engine
                 .eval_rule(INVENTORY_FACTS.into())
-                .map_err(|e| PolicyError(format!("inventory facts: {e}")))?;
+                .map_err(|e| bundled_error(format!("inventory facts: {e}")))?;
             engine
                 .add_data(data_at(&["guard", "facts"], facts))
-                .map_err(|e| PolicyError(format!("inventory facts: {e}")))?;
+                .map_err(|e| bundled_error(format!("inventory facts: {e}")))?;
         }
         // The first evaluation analyses the modules; do it once here so that
         // every worker clones a warmed engine.
         engine.set_input(Value::new_object());
         engine
             .eval_rule(self.any_kind.clone())
-            .map_err(|e| PolicyError(format!("policies do not compile: {e}")))?;
+            .map_err(|e| bundled_error(format!("policies do not compile: {e}")))?;
         Ok(Evaluator {
-            policies: self.clone(),
+            policies: Arc::clone(self),
             engine,
         })
     }
@@ -241,16 +234,24 @@ impl PolicySet {
 
 /// A warmed engine with its inventory, ready to evaluate objects.
 pub struct Evaluator {
-    policies: PolicySet,
+    policies: Arc<PolicySet>,
     engine: Engine,
 }
 
-/// What evaluating a set of documents produced.
+/// What evaluating a set of objects produced.
 #[derive(Debug, Default)]
 pub struct Evaluation {
     pub findings: Vec<Finding>,
     /// Objects whose evaluation failed, so were not (fully) checked.
-    pub errors: Vec<InputError>,
+    pub errors: Vec<Diagnostic>,
+}
+
+impl Evaluation {
+    /// Adds everything of `other`.
+    pub fn append(&mut self, mut other: Evaluation) {
+        self.findings.append(&mut other.findings);
+        self.errors.append(&mut other.errors);
+    }
 }
 
 impl Evaluator {
@@ -258,34 +259,33 @@ impl Evaluator {
         &self.policies
     }
 
-    /// Evaluates every document of `input`, in parallel.
-    pub fn evaluate(&self, input: &Input) -> Evaluation {
+    /// Evaluates every object, in parallel.
+    pub fn evaluate(&self, objects: &[&Object]) -> Evaluation {
         let parts = crate::parallel::map_per_thread(
-            &input.documents,
+            objects,
             || self.engine.clone(),
-            |engine, doc| self.evaluate_with(engine, doc, &input.sources[doc.source].name),
+            |engine, object| self.evaluate_with(engine, object),
         );
         let mut all = Evaluation::default();
-        for mut part in parts.into_iter().chain([self.evaluate_blueprint()]) {
-            all.findings.append(&mut part.findings);
-            all.errors.append(&mut part.errors);
+        for part in parts {
+            all.append(part);
         }
         all
     }
 
-    /// Evaluates one document on this thread (the webhook's path).
-    pub fn evaluate_document(&self, doc: &Document, file: &Arc<str>) -> Evaluation {
+    /// Evaluates one object on this thread (a request's path).
+    pub fn evaluate_object(&self, object: &Object) -> Evaluation {
         let mut engine = self.engine.clone();
-        self.evaluate_with(&mut engine, doc, file)
+        self.evaluate_with(&mut engine, object)
     }
 
-    fn evaluate_with(&self, engine: &mut Engine, doc: &Document, file: &Arc<str>) -> Evaluation {
+    fn evaluate_with(&self, engine: &mut Engine, object: &Object) -> Evaluation {
         let entry = self
             .policies
             .dispatch
-            .get(&doc.object.kind)
+            .get(&object.id.kind)
             .unwrap_or(&self.policies.any_kind);
-        self.evaluate_entry(engine, entry, doc, file)
+        self.evaluate_entry(engine, entry, object)
     }
 
     /// Evaluates the rules about the Blueprint itself (`kinds: [Blueprint]`),
@@ -294,33 +294,34 @@ impl Evaluator {
         let Some(blueprint) = &self.policies.blueprint else {
             return Evaluation::default();
         };
-        let doc = Document {
-            source: 0,
-            object: blueprint.object.clone(),
+        let object = Object {
+            id: blueprint.object.clone(),
             value: blueprint.facts.clone(),
             spans: blueprint.spans.clone(),
+            origin: crate::core::Origin::File(blueprint.file.clone()),
         };
         let mut engine = self.engine.clone();
         let entry = format!("data.{DISPATCH_PACKAGE}.{BLUEPRINT_ENTRY}");
-        self.evaluate_entry(&mut engine, &entry, &doc, &blueprint.file)
+        self.evaluate_entry(&mut engine, &entry, &object)
     }
 
-    fn evaluate_entry(
-        &self,
-        engine: &mut Engine,
-        entry: &str,
-        doc: &Document,
-        file: &Arc<str>,
-    ) -> Evaluation {
+    fn evaluate_entry(&self, engine: &mut Engine, entry: &str, object: &Object) -> Evaluation {
         let mut out = Evaluation::default();
-        engine.set_input(doc.value.clone());
+        let failed = |message: String| {
+            let diagnostic = Diagnostic::new(Code::EvaluationFailed, message);
+            match object.locate(&[]) {
+                Some(location) => diagnostic.at(location),
+                None => diagnostic,
+            }
+        };
+        engine.set_input(object.value.clone());
         let result = match engine.eval_rule(entry.to_string()) {
             Ok(result) => result,
             Err(error) => {
-                out.errors.push(InputError {
-                    message: format!("{} could not be evaluated: {error}", doc.object),
-                    location: doc.locate(file, &[]),
-                });
+                out.errors.push(failed(format!(
+                    "{} could not be evaluated: {error}",
+                    object.id
+                )));
                 return out;
             }
         };
@@ -332,25 +333,16 @@ impl Evaluator {
                 continue;
             };
             for violation in violations.iter() {
-                match self.finding(doc, file, id, violation) {
+                match self.finding(object, id, violation) {
                     Ok(finding) => out.findings.push(finding),
-                    Err(message) => out.errors.push(InputError {
-                        message,
-                        location: doc.locate(file, &[]),
-                    }),
+                    Err(message) => out.errors.push(failed(message)),
                 }
             }
         }
         out
     }
 
-    fn finding(
-        &self,
-        doc: &Document,
-        file: &Arc<str>,
-        id: &Value,
-        violation: &Value,
-    ) -> Result<Finding, String> {
+    fn finding(&self, object: &Object, id: &Value, violation: &Value) -> Result<Finding, String> {
         let id = id.as_string().map_err(|e| e.to_string())?;
         let rule = self
             .policies
@@ -373,34 +365,31 @@ impl Evaluator {
             (Some(spec_path), Some(blueprint)) => {
                 let spec_path = value_path(spec_path);
                 let (pos, _) = blueprint.spans.lookup(&spec_path);
-                Some(crate::finding::Location {
+                Some(Location {
                     file: blueprint.file.clone(),
                     line: pos.line,
                     column: pos.column,
-                    path: crate::source::DottedPath(&spec_path).to_string(),
+                    path: DottedPath(&spec_path).to_string(),
                 })
             }
             _ => None,
         };
         let patch = match field("patch") {
             Some(ops) => {
-                patch::to_json_patch(&doc.value, ops).map_err(|e| format!("rule {id}: {e}"))?
+                patch::to_json_patch(&object.value, ops).map_err(|e| format!("rule {id}: {e}"))?
             }
             None => Vec::new(),
         };
-        Ok(Finding {
-            rule: rule.id.clone(),
-            severity: rule.severity,
-            message,
-            object: doc.object.clone(),
-            location: doc.locate(file, &path),
-            spec_location,
-            fix: Some(Fix {
-                description: rule.fix.clone(),
-                patch,
-            }),
-            metadata: None,
-        })
+        let location = object.locate(&path);
+        let mut finding = Finding::new(&rule.id, rule.severity, message, object.id.clone());
+        finding.path = DottedPath(&path).to_string();
+        finding.location = location;
+        finding.spec_location = spec_location;
+        finding.fix = Some(Fix {
+            description: rule.fix.clone(),
+            patch,
+        });
+        Ok(finding)
     }
 }
 
@@ -433,17 +422,17 @@ fn value_path(value: &Value) -> Vec<PathSeg> {
 /// rest. Objects without a namespace count as namespaced when their kind is
 /// namespaced, which a manifest set cannot tell; they go under `cluster` only
 /// when their kind is known to be cluster-scoped.
-pub(crate) fn inventory_value<'a>(docs: impl IntoIterator<Item = &'a Document>) -> Value {
+pub(crate) fn inventory_value(objects: &[&Object]) -> Value {
     type Tree = BTreeMap<String, BTreeMap<String, BTreeMap<String, BTreeMap<Value, Value>>>>;
     let mut cluster: BTreeMap<String, BTreeMap<String, BTreeMap<Value, Value>>> = BTreeMap::new();
     let mut namespaced: Tree = BTreeMap::new();
-    for doc in docs {
-        let Some(name) = doc.object.name.clone() else {
+    for object in objects {
+        let Some(name) = object.id.name.clone() else {
             continue;
         };
-        let gv = doc.object.api_version.clone();
-        let kind = doc.object.kind.clone();
-        let slot = match (&doc.object.namespace, is_cluster_scoped(&kind)) {
+        let gv = object.id.api_version.clone();
+        let kind = object.id.kind.clone();
+        let slot = match (&object.id.namespace, is_cluster_scoped(&kind)) {
             (_, true) => cluster.entry(gv).or_default().entry(kind).or_default(),
             (ns, false) => namespaced
                 .entry(ns.clone().unwrap_or_else(|| "default".into()))
@@ -453,7 +442,7 @@ pub(crate) fn inventory_value<'a>(docs: impl IntoIterator<Item = &'a Document>) 
                 .entry(kind)
                 .or_default(),
         };
-        slot.insert(Value::from(name), doc.value.clone());
+        slot.insert(Value::from(name), object.value.clone());
     }
     fn level<T>(map: BTreeMap<String, T>, f: impl Fn(T) -> Value) -> Value {
         Value::from(
@@ -488,7 +477,7 @@ pub(crate) fn inventory_value<'a>(docs: impl IntoIterator<Item = &'a Document>) 
 /// Built here rather than in Rego: grouping in a comprehension compares every
 /// object with every other, which costs more than all the rules on a large
 /// namespace.
-fn object_indexes(docs: &[&Document]) -> Value {
+fn object_indexes(objects: &[&Object]) -> Value {
     type Named = BTreeMap<String, BTreeMap<String, Vec<Value>>>;
     let mut by_kind: BTreeMap<String, BTreeMap<String, Vec<Value>>> = BTreeMap::new();
     let mut by_name: BTreeMap<String, Named> = BTreeMap::new();
@@ -496,35 +485,35 @@ fn object_indexes(docs: &[&Document]) -> Value {
     let mut kinds = BTreeSet::new();
     let mut pod_makers: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     let mut pod_labels: BTreeMap<String, Vec<Value>> = BTreeMap::new();
-    for doc in docs {
-        let kind = &doc.object.kind;
+    for object in objects {
+        let kind = &object.id.kind;
         kinds.insert(Value::from(kind.as_str()));
         let named = if is_cluster_scoped(kind) {
             &mut cluster_by_name
         } else {
-            let ns = doc.object.namespace.as_deref().unwrap_or("default");
+            let ns = object.id.namespace.as_deref().unwrap_or("default");
             by_kind
                 .entry(ns.to_string())
                 .or_default()
                 .entry(kind.clone())
                 .or_default()
-                .push(doc.value.clone());
-            if let Some(labels) = pod::template_labels(&doc.value, kind) {
+                .push(object.value.clone());
+            if let Some(labels) = pod::template_labels(&object.value, kind) {
                 pod_makers
                     .entry(ns.to_string())
                     .or_default()
-                    .push(doc.value.clone());
+                    .push(object.value.clone());
                 pod_labels.entry(ns.to_string()).or_default().push(labels);
             }
             by_name.entry(ns.to_string()).or_default()
         };
-        if let Some(name) = &doc.object.name {
+        if let Some(name) = &object.id.name {
             named
                 .entry(kind.clone())
                 .or_default()
                 .entry(name.clone())
                 .or_default()
-                .push(doc.value.clone());
+                .push(object.value.clone());
         }
     }
     fn map<T>(map: BTreeMap<String, T>, f: impl Fn(T) -> Value) -> Value {

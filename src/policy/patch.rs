@@ -2,7 +2,7 @@
 //! that applies to the object as it is: missing parents are created by the
 //! patch itself, and `add` or `replace` is chosen by what exists.
 
-use crate::finding::{PatchOp, PatchVerb};
+use crate::core::{PatchOp, PatchVerb};
 use crate::source::{PathSeg, json_pointer};
 use regorus::Value;
 

@@ -3,11 +3,10 @@
 //! about the input itself. `guard rules`, `guard explain` and `docs/rules.md`
 //! all read it, so they cannot drift from the code.
 
-use crate::finding::Severity;
+use crate::core::{Code, Diagnostic, Severity};
 use crate::source::{Dialect, parse_stream_as};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::fmt;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
@@ -55,7 +54,7 @@ impl Profile {
 }
 
 /// Which rules a run selects, by `--profile`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ProfileSelection {
     /// PSS Baseline controls only.
@@ -70,6 +69,39 @@ pub enum ProfileSelection {
 }
 
 impl ProfileSelection {
+    /// Every selection, as `--profile` and the config file name it.
+    pub const ALL: [ProfileSelection; 4] = [
+        ProfileSelection::Baseline,
+        ProfileSelection::Restricted,
+        ProfileSelection::BestPractice,
+        ProfileSelection::All,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProfileSelection::Baseline => "baseline",
+            ProfileSelection::Restricted => "restricted",
+            ProfileSelection::BestPractice => "best-practice",
+            ProfileSelection::All => "all",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ProfileSelection> {
+        ProfileSelection::ALL
+            .into_iter()
+            .find(|p| p.as_str() == text)
+    }
+
+    /// What the selection runs, for `--help`.
+    pub fn description(self) -> &'static str {
+        match self {
+            ProfileSelection::Baseline => "PSS Baseline controls only",
+            ProfileSelection::Restricted => "PSS Restricted controls (which include Baseline)",
+            ProfileSelection::BestPractice => "best-practice rules only",
+            ProfileSelection::All => "everything: PSS Restricted and best practices",
+        }
+    }
+
     pub fn includes(self, profile: Profile) -> bool {
         match (self, profile) {
             (_, Profile::Input | Profile::Spec) | (ProfileSelection::All, _) => true,
@@ -140,19 +172,10 @@ struct Custom {
 
 /// A bundled policy file whose metadata is malformed: a bug in guard, caught
 /// by the registry tests.
-#[derive(Debug, Clone)]
-pub struct RegistryError {
-    pub file: &'static str,
-    pub message: String,
+fn registry_error(file: &str, message: String) -> Diagnostic {
+    Diagnostic::new(Code::BundledInvalid, format!("{file}: {message}"))
+        .help("this is a bug in guard; please report it")
 }
-
-impl fmt::Display for RegistryError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.file, self.message)
-    }
-}
-
-impl std::error::Error for RegistryError {}
 
 /// All bundled Rego modules: rules and the helper libraries they import.
 pub fn bundled_policies() -> &'static [(&'static str, &'static str)] {
@@ -216,15 +239,15 @@ fn builtin_rules() -> Vec<Rule> {
 
 /// Reads the metadata of every bundled rule. Fails only on a malformed
 /// bundled file, which the test suite rules out.
-pub fn load_registry() -> Result<Vec<Rule>, RegistryError> {
+pub fn load_registry() -> Result<Vec<Rule>, Diagnostic> {
     // Parsing the metadata of every bundled rule costs as much as compiling
     // them, and one command may need the registry more than once.
-    static REGISTRY: std::sync::OnceLock<Result<Vec<Rule>, RegistryError>> =
+    static REGISTRY: std::sync::OnceLock<Result<Vec<Rule>, Diagnostic>> =
         std::sync::OnceLock::new();
     REGISTRY.get_or_init(parse_registry).clone()
 }
 
-fn parse_registry() -> Result<Vec<Rule>, RegistryError> {
+fn parse_registry() -> Result<Vec<Rule>, Diagnostic> {
     let mut rules = builtin_rules();
     for (file, source) in bundled_policies() {
         if let Some(rule) = parse_rule(file, source)? {
@@ -234,17 +257,17 @@ fn parse_registry() -> Result<Vec<Rule>, RegistryError> {
     rules.sort_by(|a, b| a.id.cmp(&b.id));
     for pair in rules.windows(2) {
         if pair[0].id == pair[1].id {
-            return Err(RegistryError {
-                file: pair[1].file.unwrap_or("built-in"),
-                message: format!("rule id {} is used twice", pair[1].id),
-            });
+            return Err(registry_error(
+                pair[1].file.unwrap_or("built-in"),
+                format!("rule id {} is used twice", pair[1].id),
+            ));
         }
     }
     Ok(rules)
 }
 
-fn parse_rule(file: &'static str, source: &str) -> Result<Option<Rule>, RegistryError> {
-    let error = |message: String| RegistryError { file, message };
+fn parse_rule(file: &'static str, source: &str) -> Result<Option<Rule>, Diagnostic> {
+    let error = |message: String| registry_error(file, message);
     let package = source
         .lines()
         .find_map(|line| line.strip_prefix("package "))

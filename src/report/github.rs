@@ -3,8 +3,8 @@
 //! request. Input that could not be checked is an `::error` too.
 
 use super::RenderOptions;
-use crate::check::Report;
-use crate::finding::{Location, Severity};
+use crate::core::{Location, Severity};
+use crate::engine::Report;
 use std::collections::HashMap;
 use std::io::{self, Write};
 
@@ -15,7 +15,13 @@ pub fn render(report: &Report, _options: RenderOptions, out: &mut dyn Write) -> 
         .map(|rule| (rule.id.as_str(), rule.title.as_str()))
         .collect();
     for error in &report.errors {
-        command(out, "error", &error.location, "Input error", &error.message)?;
+        command(
+            out,
+            "error",
+            error.location.as_ref(),
+            "Input error",
+            &error.message,
+        )?;
     }
     for finding in &report.findings {
         let kind = match finding.severity {
@@ -28,6 +34,13 @@ pub fn render(report: &Report, _options: RenderOptions, out: &mut dyn Write) -> 
             None => finding.rule.clone(),
         };
         let mut message = finding.message.clone();
+        if finding.location.is_none() {
+            // No line to annotate: say which object and field.
+            message.push_str(&format!("\nObject: {}", finding.object));
+            if !finding.path.is_empty() {
+                message.push_str(&format!(" at {}", finding.path));
+            }
+        }
         if let Some(spec) = &finding.spec_location {
             message.push_str(&format!(
                 "\nRequired by: {}:{}:{}",
@@ -38,22 +51,23 @@ pub fn render(report: &Report, _options: RenderOptions, out: &mut dyn Write) -> 
             message.push_str("\nFix: ");
             message.push_str(&fix.description);
         }
-        command(out, kind, &finding.location, &title, &message)?;
+        command(out, kind, finding.location.as_ref(), &title, &message)?;
     }
     Ok(())
 }
 
-/// `::kind file=…,line=…,col=…,title=…::message`. Stdin has no file to point
-/// at, and a position of 0 means none is known; those properties are left out.
+/// `::kind file=…,line=…,col=…,title=…::message`. Stdin and objects from no
+/// file have no file to point at, and a position of 0 means none is known;
+/// those properties are left out.
 fn command(
     out: &mut dyn Write,
     kind: &str,
-    location: &Location,
+    location: Option<&Location>,
     title: &str,
     message: &str,
 ) -> io::Result<()> {
     let mut properties = Vec::new();
-    if !location.file.is_empty() && &*location.file != "-" {
+    if let Some(location) = location.filter(|l| !l.file.is_empty() && &*l.file != "-") {
         properties.push(format!("file={}", property(&file_path(&location.file))));
         if location.line > 0 {
             properties.push(format!("line={}", location.line));

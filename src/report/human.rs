@@ -3,8 +3,8 @@
 //! compact form for grep and editors.
 
 use super::RenderOptions;
-use crate::check::Report;
-use crate::finding::{Finding, InputError, Location, Severity};
+use crate::core::{Diagnostic as GuardDiagnostic, Finding, Location, Severity};
+use crate::engine::Report;
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
@@ -55,19 +55,23 @@ pub fn render(report: &Report, options: RenderOptions, out: &mut dyn Write) -> i
 
 pub fn render_compact(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for error in &report.errors {
-        let l = &error.location;
-        writeln!(
-            out,
-            "{}:{}:{}: error[input] {}",
-            l.file, l.line, l.column, error.message
-        )?;
+        match &error.location {
+            Some(l) => write!(out, "{}:{}:{}: ", l.file, l.line, l.column)?,
+            None => write!(out, "guard: ")?,
+        }
+        writeln!(out, "error[input] {}", error.message)?;
     }
     for f in &report.findings {
-        let l = &f.location;
+        match &f.location {
+            Some(l) => write!(out, "{}:{}:{}: ", l.file, l.line, l.column)?,
+            // An object from a cluster or a request: named, with the field.
+            None if f.path.is_empty() => write!(out, "{}: ", f.object)?,
+            None => write!(out, "{} {}: ", f.object, f.path)?,
+        }
         write!(
             out,
-            "{}:{}:{}: {}[{}] {} ({})",
-            l.file, l.line, l.column, f.severity, f.rule, f.message, f.object
+            "{}[{}] {} ({})",
+            f.severity, f.rule, f.message, f.object
         )?;
         match &f.spec_location {
             Some(s) => writeln!(out, " [required by {}:{}:{}]", s.file, s.line, s.column)?,
@@ -186,7 +190,10 @@ struct Snippet {
     help: Option<String>,
     label: String,
     source: Option<(Excerpt, SourceSpan)>,
-    location: Location,
+    /// Where it is when the snippet cannot show it: a file position, or
+    /// for an object from no file, the field path.
+    location: Option<Location>,
+    path: String,
     related: Vec<Snippet>,
 }
 
@@ -207,7 +214,8 @@ impl Snippet {
                 help: None,
                 label: "required here".into(),
                 source: sources.excerpt(spec),
-                location: spec.clone(),
+                location: Some(spec.clone()),
+                path: String::new(),
                 related: Vec::new(),
             })
             .collect();
@@ -220,26 +228,33 @@ impl Snippet {
                 Severity::Info => miette::Severity::Advice,
             },
             help,
-            label: if finding.location.path.is_empty() {
+            label: if finding.path.is_empty() {
                 "here".into()
             } else {
-                finding.location.path.clone()
+                finding.path.clone()
             },
-            source: sources.excerpt(&finding.location),
+            source: finding.location.as_ref().and_then(|l| sources.excerpt(l)),
             location: finding.location.clone(),
+            path: finding.path.clone(),
             related,
         }
     }
 
-    fn input_error(error: &InputError, sources: &SourceIndex) -> Snippet {
+    fn input_error(error: &GuardDiagnostic, sources: &SourceIndex) -> Snippet {
         Snippet {
             code: "input".into(),
             message: error.message.clone(),
             severity: miette::Severity::Error,
-            help: Some("this input was not checked; fix it and run again".into()),
+            help: Some(
+                error
+                    .help
+                    .clone()
+                    .unwrap_or_else(|| "this input was not checked; fix it and run again".into()),
+            ),
             label: "here".into(),
-            source: sources.excerpt(&error.location),
+            source: error.location.as_ref().and_then(|l| sources.excerpt(l)),
             location: error.location.clone(),
+            path: String::new(),
             related: Vec::new(),
         }
     }
@@ -253,15 +268,16 @@ impl fmt::Debug for Snippet {
 
 impl fmt::Display for Snippet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.source.is_some() {
-            f.write_str(&self.message)
-        } else {
-            let l = &self.location;
-            write!(
+        match (&self.source, &self.location) {
+            (None, Some(l)) => write!(
                 f,
                 "{} (at {}:{}:{})",
                 self.message, l.file, l.line, l.column
-            )
+            ),
+            (None, None) if !self.path.is_empty() => {
+                write!(f, "{} (at {})", self.message, self.path)
+            }
+            _ => f.write_str(&self.message),
         }
     }
 }

@@ -1,8 +1,8 @@
 //! The stable JSON report (`schemas/report.schema.json`). Field names and
 //! meanings only ever grow; `version` changes if one has to break.
 
-use crate::check::{Report, Summary};
-use crate::finding::{Finding, InputError};
+use crate::core::{Diagnostic, Finding};
+use crate::engine::{Report, Summary};
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -14,7 +14,7 @@ struct Document<'a> {
     version: &'static str,
     tool: Tool,
     findings: &'a [Finding],
-    errors: &'a [InputError],
+    errors: &'a [Diagnostic],
     summary: &'a Summary,
 }
 

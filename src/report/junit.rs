@@ -5,8 +5,8 @@
 //! not be read or parsed is a test case with an `<error>`.
 
 use super::RenderOptions;
-use crate::check::Report;
-use crate::finding::{Finding, InputError, Location, ObjectRef, Severity};
+use crate::core::{Diagnostic, Finding, Location, ObjectRef, Severity};
+use crate::engine::Report;
 use crate::source::Input;
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -63,7 +63,7 @@ enum CaseKey {
 struct Case<'a> {
     name: String,
     findings: Vec<&'a Finding>,
-    error: Option<&'a InputError>,
+    error: Option<&'a Diagnostic>,
 }
 
 impl Suite<'_> {
@@ -99,15 +99,17 @@ impl<'a> Suites<'a> {
         for source in &report.sources {
             let suite = suites.suite(&source.name);
             let input = Input::from_text(source.name.clone(), &source.text);
-            for doc in input.documents {
-                let name = doc.object.to_string();
-                suite.case(CaseKey::Object(doc.object), name);
+            for object in input.objects {
+                let name = object.id.to_string();
+                suite.case(CaseKey::Object(object.id), name);
             }
         }
         for finding in &report.findings {
-            let suite = suites.suite(&finding.location.file);
+            // Objects from no file (a cluster's) share one suite.
+            let file = finding.location.as_ref().map_or("", |l| l.file.as_ref());
+            let suite = suites.suite(file);
             let case = if finding.object.kind.is_empty() {
-                let line = finding.location.line;
+                let line = finding.location.as_ref().map_or(0, |l| l.line);
                 suite.case(CaseKey::Document(line), format!("document at line {line}"))
             } else {
                 suite.case(
@@ -118,9 +120,13 @@ impl<'a> Suites<'a> {
             case.findings.push(finding);
         }
         for error in &report.errors {
-            let suite = suites.suite(&error.location.file);
-            let l = &error.location;
-            let name = match (l.line, l.column) {
+            let file = error.location.as_ref().map_or("", |l| l.file.as_ref());
+            let suite = suites.suite(file);
+            let (line, column) = error
+                .location
+                .as_ref()
+                .map_or((0, 0), |l| (l.line, l.column));
+            let name = match (line, column) {
                 (0, _) => "input error".to_string(),
                 (line, 0) => format!("input error at line {line}"),
                 (line, column) => format!("input error at line {line}, column {column}"),
@@ -186,7 +192,12 @@ fn write_case(xml: &mut String, file: &str, case: &Case, fail_on: Severity) {
             xml,
             "      <error message=\"{}\" type=\"input\">{}: {}</error>",
             attr(&error.message),
-            text(&position(&error.location)),
+            text(
+                &error
+                    .location
+                    .as_ref()
+                    .map_or_else(|| "guard".into(), position)
+            ),
             text(&error.message)
         );
     }
@@ -229,13 +240,15 @@ fn describe(findings: &[&Finding]) -> String {
         let _ = writeln!(
             body,
             "{}: {}[{}] {}",
-            position(&f.location),
+            f.location
+                .as_ref()
+                .map_or_else(|| f.object.to_string(), position),
             f.severity,
             f.rule,
             f.message
         );
-        if !f.location.path.is_empty() {
-            let _ = writeln!(body, "  field: {}", f.location.path);
+        if !f.path.is_empty() {
+            let _ = writeln!(body, "  field: {}", f.path);
         }
         if let Some(spec) = &f.spec_location {
             let _ = writeln!(body, "  required by: {}", position(spec));

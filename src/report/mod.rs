@@ -8,11 +8,11 @@ pub mod junit;
 mod pretty;
 pub mod sarif;
 
-use crate::check::Report;
+use crate::engine::Report;
 use std::io::{self, Write};
 
 /// `--format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
     /// Labelled source snippets, one per finding (colour only on a terminal).
     #[default]
@@ -29,13 +29,40 @@ pub enum Format {
     Github,
 }
 
+impl Format {
+    /// Every format, as `--format` names it.
+    pub const ALL: [Format; 6] = [
+        Format::Human,
+        Format::Compact,
+        Format::Json,
+        Format::Sarif,
+        Format::Junit,
+        Format::Github,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Compact => "compact",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Junit => "junit",
+            Format::Github => "github",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.as_str() == text)
+    }
+}
+
 /// Options that change how a report is rendered, not what it says.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RenderOptions {
     pub color: bool,
     /// The lowest severity that fails the run, so renderers can say which
     /// findings failed it.
-    pub fail_on: Option<crate::finding::Severity>,
+    pub fail_on: Option<crate::core::Severity>,
 }
 
 pub fn render(

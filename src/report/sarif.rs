@@ -7,8 +7,8 @@
 //! Input that could not be checked is reported as error-level tool execution
 //! notifications.
 
-use crate::check::Report;
-use crate::finding::{Finding, Location, ObjectRef, Severity};
+use crate::core::{Finding, Location, ObjectRef, Severity};
+use crate::engine::Report;
 use crate::policy::{Profile, Rule};
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
@@ -40,7 +40,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 "level": "error",
                 "message": { "text": error.message },
             });
-            if let Some(physical) = physical_location(&error.location) {
+            if let Some(physical) = error.location.as_ref().and_then(physical_location) {
                 notification["locations"] = json!([{ "physicalLocation": physical }]);
             }
             notification
@@ -161,7 +161,7 @@ fn pascal_case(title: &str) -> String {
 
 fn result(finding: &Finding, rule_index: Option<usize>) -> Value {
     let mut location = Map::new();
-    if let Some(physical) = physical_location(&finding.location) {
+    if let Some(physical) = finding.location.as_ref().and_then(physical_location) {
         location.insert("physicalLocation".into(), physical);
     }
     if let Some(logical) = logical_location(&finding.object) {
@@ -178,8 +178,8 @@ fn result(finding: &Finding, rule_index: Option<usize>) -> Value {
         result["ruleIndex"] = json!(index);
     }
     let mut properties = Map::new();
-    if !finding.location.path.is_empty() {
-        properties.insert("path".into(), json!(finding.location.path));
+    if !finding.path.is_empty() {
+        properties.insert("path".into(), json!(finding.path));
     }
     if let Some(spec) = &finding.spec_location {
         properties.insert("specLocation".into(), json!(spec));
@@ -277,19 +277,19 @@ fn fingerprint(finding: &Finding) -> String {
     let mut key = format!(
         "{}\0{}\0{}\0{}\0{}\0{}\0{}",
         finding.rule,
-        finding.location.file,
+        finding.location.as_ref().map_or("", |l| l.file.as_ref()),
         object.api_version,
         object.kind,
         object.namespace.as_deref().unwrap_or(""),
         object.name.as_deref().unwrap_or(""),
-        finding.location.path,
+        finding.path,
     );
-    if finding.location.path.is_empty() {
-        let _ = write!(
-            key,
-            "\0{}:{}",
-            finding.location.line, finding.location.column
-        );
+    if let Some(location) = finding
+        .location
+        .as_ref()
+        .filter(|_| finding.path.is_empty())
+    {
+        let _ = write!(key, "\0{}:{}", location.line, location.column);
     }
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in key.bytes() {

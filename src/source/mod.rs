@@ -1,15 +1,14 @@
 //! Loading manifests: files, directories, stdin or memory, into Kubernetes
 //! objects that remember where each of their fields came from.
 
-mod span;
 mod walk;
 mod yaml;
 
-pub use span::{DottedPath, PathSeg, Pos, SpanNode, json_pointer};
+pub use crate::core::{DottedPath, PathSeg, Pos, SpanNode, json_pointer};
 pub use walk::collect_files;
 pub use yaml::{Dialect, DuplicateKey, YamlDoc, YamlError, parse_stream, parse_stream_as};
 
-use crate::finding::{InputError, Location, ObjectRef};
+use crate::core::{Code, Diagnostic, Location, Object, ObjectRef, Origin};
 use regorus::Value;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -20,29 +19,6 @@ pub struct Source {
     /// The name findings use: the path as given, `-` for stdin.
     pub name: Arc<str>,
     pub text: Arc<str>,
-}
-
-/// One Kubernetes object of the input.
-#[derive(Debug, Clone)]
-pub struct Document {
-    /// Index into [`Input::sources`].
-    pub source: usize,
-    pub object: ObjectRef,
-    pub value: Value,
-    pub spans: SpanNode,
-}
-
-impl Document {
-    /// The location of the field at `path`, or of its deepest existing parent.
-    pub fn locate(&self, file: &Arc<str>, path: &[PathSeg]) -> Location {
-        let (pos, _) = self.spans.lookup(path);
-        Location {
-            file: file.clone(),
-            line: pos.line,
-            column: pos.column,
-            path: DottedPath(path).to_string(),
-        }
-    }
 }
 
 /// Something wrong with a document that does not stop the rest of it (or the
@@ -65,29 +41,35 @@ pub enum InputIssue {
 #[derive(Debug, Default)]
 pub struct Input {
     pub sources: Vec<Source>,
-    pub documents: Vec<Document>,
+    pub objects: Vec<Object>,
     pub issues: Vec<InputIssue>,
     /// Files or documents that could not be read or parsed at all.
-    pub errors: Vec<InputError>,
+    pub errors: Vec<Diagnostic>,
 }
 
 impl Input {
     /// Loads files and directories (walked recursively, in parallel, skipping
     /// hidden and ignored paths). `-` reads stdin.
     pub fn load_paths(paths: &[PathBuf]) -> Input {
-        let (files, mut errors) = collect_files(paths);
-        let loaded = crate::parallel::map(&files, |path| {
+        let (files, errors) = collect_files(paths);
+        let mut input = Input::load_files(&files, Input::from_text);
+        input.errors.extend(errors);
+        input
+    }
+
+    /// Reads `files` in parallel (`-` is stdin) and parses each with `parse`.
+    pub fn load_files(files: &[PathBuf], parse: impl Fn(Arc<str>, &str) -> Input + Sync) -> Input {
+        let loaded = crate::parallel::map(files, |path| {
             let name: Arc<str> = Arc::from(path.to_string_lossy().as_ref());
-            read_text(path).map(|text| Input::from_text(name, &text))
+            read_text(path).map(|text| parse(name, &text))
         });
         let mut input = Input::default();
         for part in loaded {
             match part {
                 Ok(part) => input.merge(part),
-                Err(error) => errors.push(error),
+                Err(error) => input.errors.push(error),
             }
         }
-        input.errors.extend(errors);
         input
     }
 
@@ -103,10 +85,13 @@ impl Input {
             ..Input::default()
         };
         for error in yaml_errors {
-            input.errors.push(InputError {
-                message: error.message,
-                location: at(&name, error.pos, String::new()),
-            });
+            input
+                .errors
+                .push(Diagnostic::new(Code::InputSyntax, error.message).at(at(
+                    &name,
+                    error.pos,
+                    String::new(),
+                )));
         }
         for doc in docs {
             input.add_document(&name, doc);
@@ -114,13 +99,10 @@ impl Input {
         input
     }
 
-    fn merge(&mut self, mut other: Input) {
-        let offset = self.sources.len();
-        for doc in &mut other.documents {
-            doc.source += offset;
-        }
+    /// Adds everything of `other`.
+    pub fn merge(&mut self, mut other: Input) {
         self.sources.append(&mut other.sources);
-        self.documents.append(&mut other.documents);
+        self.objects.append(&mut other.objects);
         self.issues.append(&mut other.issues);
         self.errors.append(&mut other.errors);
     }
@@ -138,8 +120,8 @@ impl Input {
     }
 
     fn add_object(&mut self, name: &Arc<str>, value: Value, mut spans: SpanNode) {
-        let object = match object_ref(&value) {
-            Ok(object) => object,
+        let id = match object_ref(&value) {
+            Ok(id) => id,
             Err(reason) => {
                 self.issues.push(InputIssue::NotAnObject {
                     reason,
@@ -148,7 +130,7 @@ impl Input {
                 return;
             }
         };
-        if is_list(&object, &value) {
+        if is_list(&id, &value) {
             let items = match &value {
                 Value::Object(map) => map.get(&Value::from("items")).cloned(),
                 _ => None,
@@ -164,11 +146,11 @@ impl Input {
             }
             return;
         }
-        self.documents.push(Document {
-            source: 0,
-            object,
+        self.objects.push(Object {
+            id,
             value,
             spans,
+            origin: Origin::File(name.clone()),
         });
     }
 }
@@ -183,7 +165,7 @@ pub(crate) fn at(file: &Arc<str>, pos: Pos, path: String) -> Location {
     }
 }
 
-fn read_text(path: &Path) -> Result<String, InputError> {
+fn read_text(path: &Path) -> Result<String, Diagnostic> {
     let location = Location {
         file: Arc::from(path.to_string_lossy().as_ref()),
         line: 1,
@@ -196,23 +178,19 @@ fn read_text(path: &Path) -> Result<String, InputError> {
     } else {
         std::fs::read(path)
     }
-    .map_err(|error| InputError {
-        message: format!("cannot read: {error}"),
-        location: location.clone(),
+    .map_err(|error| {
+        Diagnostic::new(Code::InputUnreadable, format!("cannot read: {error}")).at(location.clone())
     })?;
     String::from_utf8(bytes).map_err(|error| {
         let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
         let valid = String::from_utf8_lossy(valid);
         let line = valid.matches('\n').count() as u32 + 1;
         let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
-        InputError {
-            message: "not UTF-8 text".into(),
-            location: Location {
-                line,
-                column,
-                ..location
-            },
-        }
+        Diagnostic::new(Code::InputUnreadable, "not UTF-8 text").at(Location {
+            line,
+            column,
+            ..location
+        })
     })
 }
 
@@ -265,9 +243,9 @@ mod tests {
     fn lists_are_flattened_with_item_positions() {
         let text = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: a}\n- apiVersion: v1\n  kind: Service\n  metadata: {name: b}\n";
         let input = Input::from_text(Arc::from("l.yaml"), text);
-        assert_eq!(input.documents.len(), 2);
-        assert_eq!(input.documents[1].object.kind, "Service");
-        assert_eq!(input.documents[1].spans.pos(), Pos::new(7, 3));
+        assert_eq!(input.objects.len(), 2);
+        assert_eq!(input.objects[1].id.kind, "Service");
+        assert_eq!(input.objects[1].spans.pos(), Pos::new(7, 3));
     }
 
     #[test]
@@ -276,7 +254,7 @@ mod tests {
             Arc::from("x.yaml"),
             "apiVersion: v1\nmetadata: {}\n---\n- a\n",
         );
-        assert!(input.documents.is_empty());
+        assert!(input.objects.is_empty());
         assert_eq!(input.issues.len(), 2);
     }
 
@@ -289,11 +267,11 @@ mod tests {
         let input = Input::load_paths(&[file]);
         assert_eq!(input.errors.len(), 1);
         assert_eq!(
-            (
-                input.errors[0].location.line,
-                input.errors[0].location.column
-            ),
-            (2, 4)
+            input.errors[0]
+                .location
+                .as_ref()
+                .map(|l| (l.line, l.column)),
+            Some((2, 4))
         );
         std::fs::remove_dir_all(dir).unwrap();
     }

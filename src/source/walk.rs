@@ -1,6 +1,6 @@
 //! Finding the manifest files below the paths a user names.
 
-use crate::finding::{InputError, Location};
+use crate::core::{Code, Diagnostic, Location};
 use ignore::{WalkBuilder, WalkState};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -13,7 +13,7 @@ const MANIFEST_EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
 /// not depend on the walk's thread scheduling. Directories are walked in
 /// parallel; hidden files and paths ignored by `.gitignore`, `.ignore` or
 /// `.guardignore` are skipped. `-` (stdin) is passed through.
-pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<InputError>) {
+pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     let mut dirs = Vec::new();
@@ -47,15 +47,10 @@ pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<InputError>) {
                         }
                     }
                     Ok(_) => {}
-                    Err(error) => failed.lock().unwrap().push(InputError {
-                        message: format!("cannot walk: {error}"),
-                        location: Location {
-                            file: Arc::from(""),
-                            line: 1,
-                            column: 1,
-                            path: String::new(),
-                        },
-                    }),
+                    Err(error) => failed.lock().unwrap().push(Diagnostic::new(
+                        Code::InputUnreadable,
+                        format!("cannot walk: {error}"),
+                    )),
                 }
                 WalkState::Continue
             })
@@ -74,14 +69,11 @@ fn is_manifest(path: &Path) -> bool {
         .is_some_and(|ext| MANIFEST_EXTENSIONS.contains(&ext))
 }
 
-fn not_found(path: &Path) -> InputError {
-    InputError {
-        message: "no such file or directory".into(),
-        location: Location {
-            file: Arc::from(path.to_string_lossy().as_ref()),
-            line: 1,
-            column: 1,
-            path: String::new(),
-        },
-    }
+fn not_found(path: &Path) -> Diagnostic {
+    Diagnostic::new(Code::InputUnreadable, "no such file or directory").at(Location {
+        file: Arc::from(path.to_string_lossy().as_ref()),
+        line: 1,
+        column: 1,
+        path: String::new(),
+    })
 }

@@ -9,7 +9,7 @@
 //! A syntax error ends the document it is in, not the stream: parsing resumes at
 //! the next `---` line, so one broken document does not hide the others.
 
-use super::span::{Pos, SpanNode};
+use crate::core::{Pos, SpanNode};
 use regorus::Value;
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span, Tag};
 use std::borrow::Cow;

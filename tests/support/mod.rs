@@ -59,3 +59,44 @@ pub fn guard_in(dir: &Path, args: &[&str]) -> Run {
 pub fn guard(args: &[&str]) -> Run {
     guard_in(Path::new(ROOT), args)
 }
+
+/// Options as the CLI gives them in the crate's root, with no config file.
+pub fn options() -> guard::engine::Options {
+    guard::engine::Options {
+        base_dir: std::path::PathBuf::from("."),
+        config: guard::engine::ConfigChoice::None,
+        ..guard::engine::Options::default()
+    }
+}
+
+/// The engine for `options`, which must resolve and compile.
+pub fn engine(options: &guard::engine::Options) -> guard::engine::Guard {
+    let settings = guard::engine::Settings::resolve(options).expect("settings resolve");
+    guard::engine::Guard::new(settings).expect("policies compile")
+}
+
+/// The engine with every bundled rule and nothing else.
+pub fn bundled() -> guard::engine::Guard {
+    engine(&options())
+}
+
+/// The engine holding manifests to the Blueprint `file`.
+pub fn with_blueprint(file: &Path) -> guard::engine::Guard {
+    engine(&guard::engine::Options {
+        blueprint: Some(guard::engine::BlueprintInput::File(file.to_path_buf())),
+        ..options()
+    })
+}
+
+/// `guard check` in the library: the input checked against itself.
+pub fn check(guard: &guard::engine::Guard, input: guard::source::Input) -> guard::engine::Report {
+    guard.check_input(input).expect("the inventory loads")
+}
+
+/// A finding's `file:line:column`, or its object when it has no file.
+pub fn position(finding: &guard::core::Finding) -> String {
+    match &finding.location {
+        Some(l) => format!("{}:{}:{}", l.file, l.line, l.column),
+        None => finding.object.to_string(),
+    }
+}

@@ -5,9 +5,12 @@
 //! does not need and are ignored, as conftest ignores keys it does not know.
 
 use super::{Options, RegoVersion};
-use crate::policy::PolicyError;
+use crate::core::Diagnostic;
+use crate::policy::policy_error;
 use serde::Deserialize;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+#[cfg(test)]
+use std::path::PathBuf;
 
 pub const FILE_NAME: &str = "conftest.toml";
 
@@ -46,16 +49,16 @@ impl OneOrMany {
 
 impl ConftestConfig {
     /// `conftest.toml` in `dir`, if there is one.
-    pub fn discover(dir: &Path) -> Result<Option<ConftestConfig>, PolicyError> {
+    pub fn discover(dir: &Path) -> Result<Option<ConftestConfig>, Diagnostic> {
         let file = dir.join(FILE_NAME);
         if !file.is_file() {
             return Ok(None);
         }
         let text = std::fs::read_to_string(&file)
-            .map_err(|e| PolicyError(format!("{}: {e}", file.display())))?;
+            .map_err(|e| policy_error(format!("{}: {e}", file.display())))?;
         ConftestConfig::parse(&text)
             .map(Some)
-            .map_err(|e| PolicyError(format!("{}: {e}", file.display())))
+            .map_err(|e| policy_error(format!("{}: {e}", file.display())))
     }
 
     /// Parses the file's text; errors carry TOML's line and column.
@@ -70,9 +73,15 @@ impl ConftestConfig {
     }
 
     /// Fills in what the command line left unset. Paths in the file are
-    /// relative to the working directory, as in conftest.
-    pub fn apply(&self, options: &mut Options, rego_version_given: bool) {
-        let paths = |v: &OneOrMany| v.values().into_iter().map(PathBuf::from).collect();
+    /// relative to the directory the run starts in (conftest's working
+    /// directory), `base`.
+    pub fn apply(&self, options: &mut Options, rego_version_given: bool, base: &Path) {
+        let paths = |v: &OneOrMany| {
+            v.values()
+                .into_iter()
+                .map(|p| crate::engine::relative_to_base(base, Path::new(&p)))
+                .collect()
+        };
         if options.policy.is_empty() {
             options.policy = paths(&self.policy);
         }
@@ -86,11 +95,7 @@ impl ConftestConfig {
         options.combine |= self.combine.unwrap_or(false);
         if !rego_version_given {
             if let Some(version) = &self.rego_version {
-                options.rego_version = if version == "v0" {
-                    RegoVersion::V0
-                } else {
-                    RegoVersion::V1
-                };
+                options.rego_version = RegoVersion::parse(version).unwrap_or_default();
             }
         }
     }
@@ -115,7 +120,7 @@ mod tests {
             data: vec![PathBuf::from("d")],
             ..Options::default()
         };
-        config.apply(&mut options, false);
+        config.apply(&mut options, false, Path::new("."));
         assert_eq!(options.policy, [PathBuf::from("a"), PathBuf::from("b")]);
         assert_eq!(options.namespaces, ["k8s.*"]);
         assert_eq!(options.data, [PathBuf::from("d")]);

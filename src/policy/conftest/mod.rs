@@ -30,30 +30,91 @@
 //! (then no module can read the file data, which is left out).
 
 mod builtins;
-pub mod cli;
 mod config;
 pub mod verify;
 
 pub use config::ConftestConfig;
 
-use crate::finding::{Finding, InputError, Location, Severity};
-use crate::policy::{PolicyError, opa_compat};
-use crate::source::{
-    Input, InputIssue, PathSeg, Pos, Source, YamlDoc, at, object_ref, parse_stream,
-};
+use crate::core::{Code, Diagnostic, Finding, Location, Object, PathSeg, Pos, Severity};
+use crate::policy::{opa_compat, policy_error};
+use crate::source::{Input, InputIssue, Source, YamlDoc, at, object_ref, parse_stream};
 use regorus::{Engine, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The Rego syntax user policies are written in (`--rego-version`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum RegoVersion {
     /// Rego before OPA 1.0: `if` and `contains` optional.
     V0,
     /// OPA 1.0 syntax (conftest's default).
     #[default]
     V1,
+}
+
+impl RegoVersion {
+    /// The names `--rego-version` and `rego-version` in conftest.toml take.
+    pub const NAMES: [&'static str; 2] = ["v0", "v1"];
+
+    pub fn parse(text: &str) -> Option<RegoVersion> {
+        match text {
+            "v0" => Some(RegoVersion::V0),
+            "v1" => Some(RegoVersion::V1),
+            _ => None,
+        }
+    }
+}
+
+/// Why conftest's `--strict` is refused.
+pub const STRICT: &str = "Not available: OPA's strict mode is a compile-time lint (unused \
+variables and imports, deprecated builtins, shadowed input/data) that regorus, \
+guard's Rego engine, does not perform. Run `opa check --strict` on the policies.";
+
+/// Why conftest's `--capabilities` is refused.
+pub const CAPABILITIES: &str = "Not available: a capabilities file restricts the builtins \
+and features of OPA's compiler; regorus, guard's Rego engine, has its own \
+fixed set of builtins. Run `opa check --capabilities FILE` on the policies.";
+
+/// conftest's default policy directory, `base/policy`, when it exists.
+pub fn default_policy_dir(base: &Path) -> Vec<PathBuf> {
+    let default = crate::engine::relative_to_base(base, Path::new("policy"));
+    if default.is_dir() {
+        vec![default]
+    } else {
+        Vec::new()
+    }
+}
+
+/// The options of `guard verify`'s Rego tests: `given` completed from
+/// `base/conftest.toml`, then `base/policy`. Unlike a check, namespaces do
+/// not default to `main`: every test runs.
+pub fn verify_options(
+    base: &Path,
+    mut given: Options,
+    rego_version_given: bool,
+) -> Result<Options, Diagnostic> {
+    given.policy = given
+        .policy
+        .iter()
+        .map(|p| crate::engine::relative_to_base(base, p))
+        .collect();
+    given.data = given
+        .data
+        .iter()
+        .map(|p| crate::engine::relative_to_base(base, p))
+        .collect();
+    if let Some(config) = ConftestConfig::discover(base)? {
+        config.apply(&mut given, rego_version_given, base);
+    }
+    if given.policy.is_empty() {
+        given.policy = default_policy_dir(base);
+    }
+    if given.policy.is_empty() {
+        return Err(policy_error("no policies to test")
+            .help("name them with -p DIR or in conftest.toml, or put them in ./policy"));
+    }
+    Ok(given)
 }
 
 /// Where user policies come from and which of their rules run.
@@ -108,18 +169,26 @@ pub struct UserPolicies {
 #[derive(Debug, Default)]
 pub struct Evaluation {
     pub findings: Vec<Finding>,
-    pub errors: Vec<InputError>,
+    pub errors: Vec<Diagnostic>,
     /// Results dropped by `exception` rules.
     pub exceptions: usize,
+}
+
+impl Evaluation {
+    fn append(&mut self, mut other: Evaluation) {
+        self.findings.append(&mut other.findings);
+        self.errors.append(&mut other.errors);
+        self.exceptions += other.exceptions;
+    }
 }
 
 impl UserPolicies {
     /// Loads and compiles the policies and data `options` name. Syntax errors
     /// name the file, line and column.
-    pub fn load(options: &Options) -> Result<UserPolicies, PolicyError> {
+    pub fn load(options: &Options) -> Result<UserPolicies, Diagnostic> {
         let files = rego_files(&options.policy, false)?;
         if files.is_empty() {
-            return Err(PolicyError(format!(
+            return Err(policy_error(format!(
                 "no .rego policies found in {}",
                 display_paths(&options.policy)
             )));
@@ -142,7 +211,7 @@ impl UserPolicies {
         if let Some(path) = warm {
             engine
                 .eval_rule(path)
-                .map_err(|e| PolicyError(format!("policies do not compile: {e}")))?;
+                .map_err(|e| policy_error(format!("policies do not compile: {e}")))?;
         }
         Ok(UserPolicies {
             engine,
@@ -162,14 +231,21 @@ impl UserPolicies {
 
     /// Evaluates every document of `input`: each file in parallel, or all
     /// documents as one input with `--combine`. The files are those whose
-    /// documents are checked (not excluded by the config, not a Blueprint).
+    /// documents are checked (not excluded, not a Blueprint). Objects that
+    /// come from no file (a cluster's, a request's) are each one input, as
+    /// conftest reads a JSON document.
     pub fn evaluate(&self, input: &Input) -> Evaluation {
         let files: Vec<(Arc<str>, Vec<YamlDoc>)> =
             crate::parallel::map(&checked_sources(input), |source| {
                 (source.name.clone(), documents(source))
             });
+        let unplaced: Vec<&Object> = input
+            .objects
+            .iter()
+            .filter(|o| o.file().is_none())
+            .collect();
         if self.combine {
-            return self.evaluate_combined(&files);
+            return self.evaluate_combined(&files, &unplaced);
         }
         let parts: Vec<Evaluation> = crate::parallel::map(&files, |(name, docs)| {
             let mut out = Evaluation::default();
@@ -178,42 +254,81 @@ impl UserPolicies {
             }
             let mut engine = self.engine.clone();
             if let Err(error) = self.add_file_data(&mut engine, name) {
-                out.errors.push(InputError {
-                    message: error,
-                    location: at(name, Pos::new(1, 1), String::new()),
-                });
+                out.errors
+                    .push(Diagnostic::new(Code::EvaluationFailed, error).at(at(
+                        name,
+                        Pos::new(1, 1),
+                        String::new(),
+                    )));
                 return out;
             }
             for doc in docs {
-                self.evaluate_one(&mut engine, name, doc.value.clone(), Some(doc), &mut out);
+                let input = doc.value.clone();
+                self.evaluate_one(&mut engine, Some(name), input, Some(doc), &mut out);
             }
             out
         });
         let mut all = Evaluation::default();
-        for mut part in parts {
-            all.findings.append(&mut part.findings);
-            all.errors.append(&mut part.errors);
-            all.exceptions += part.exceptions;
+        for part in parts {
+            all.append(part);
+        }
+        all.append(self.evaluate_objects(&unplaced));
+        all
+    }
+
+    /// Evaluates objects that come from no file, each as one input, in
+    /// parallel.
+    pub fn evaluate_objects(&self, objects: &[&Object]) -> Evaluation {
+        let parts = crate::parallel::map_per_thread(
+            objects,
+            || self.engine.clone(),
+            |engine, object| {
+                let mut out = Evaluation::default();
+                self.evaluate_one(engine, None, object.value.clone(), None, &mut out);
+                out
+            },
+        );
+        let mut all = Evaluation::default();
+        for part in parts {
+            all.append(part);
         }
         all
     }
 
-    fn evaluate_combined(&self, files: &[(Arc<str>, Vec<YamlDoc>)]) -> Evaluation {
+    /// `--combine`: every document as one input. Objects from no file are
+    /// named by their identity in `path`.
+    fn evaluate_combined(
+        &self,
+        files: &[(Arc<str>, Vec<YamlDoc>)],
+        unplaced: &[&Object],
+    ) -> Evaluation {
         let mut out = Evaluation::default();
-        let Some((first, _)) = files.iter().find(|(_, docs)| !docs.is_empty()) else {
+        let first = files
+            .iter()
+            .find(|(_, docs)| !docs.is_empty())
+            .map(|(name, _)| name);
+        if first.is_none() && unplaced.is_empty() {
             return out;
-        };
+        }
         let items: Vec<Value> = files
             .iter()
             .flat_map(|(name, docs)| docs.iter().map(move |doc| path_contents(name, &doc.value)))
+            .chain(
+                unplaced
+                    .iter()
+                    .map(|o| path_contents(&o.id.to_string(), &o.value)),
+            )
             .collect();
         let mut engine = self.engine.clone();
         match self.add_file_data(&mut engine, "Combined") {
             Ok(()) => self.evaluate_one(&mut engine, first, Value::from(items), None, &mut out),
-            Err(message) => out.errors.push(InputError {
-                message,
-                location: at(first, Pos::new(1, 1), String::new()),
-            }),
+            Err(message) => {
+                let diagnostic = Diagnostic::new(Code::EvaluationFailed, message);
+                out.errors.push(match first {
+                    Some(first) => diagnostic.at(at(first, Pos::new(1, 1), String::new())),
+                    None => diagnostic,
+                });
+            }
         }
         out
     }
@@ -239,20 +354,23 @@ impl UserPolicies {
             .map_err(|e| format!("data.conftest.file: {e}"))
     }
 
-    /// Evaluates one input; `doc` gives positions (absent with `--combine`).
+    /// Evaluates one input; `file` and `doc` give positions (no document
+    /// with `--combine`, neither for an object from no file).
     fn evaluate_one(
         &self,
         engine: &mut Engine,
-        file: &Arc<str>,
+        file: Option<&Arc<str>>,
         input: Value,
         doc: Option<&YamlDoc>,
         out: &mut Evaluation,
     ) {
         let start = doc.map_or(Pos::new(1, 1), |d| d.spans.pos());
+        let start_location = file.map(|file| at(file, start, String::new()));
         let fail = |out: &mut Evaluation, message: String| {
-            out.errors.push(InputError {
-                message,
-                location: at(file, start, String::new()),
+            let diagnostic = Diagnostic::new(Code::EvaluationFailed, message);
+            out.errors.push(match &start_location {
+                Some(location) => diagnostic.at(location.clone()),
+                None => diagnostic,
             });
         };
         let object = object_ref(&input).unwrap_or_default();
@@ -296,7 +414,7 @@ impl UserPolicies {
                         Value::Object(map) => match map.get(&Value::from("msg")) {
                             Some(Value::String(msg)) => (
                                 msg.to_string(),
-                                result_location(result, file, doc),
+                                result_location(result, file.zip(doc)),
                                 result_metadata(result),
                             ),
                             _ => {
@@ -312,16 +430,16 @@ impl UserPolicies {
                         },
                         _ => continue,
                     };
-                    out.findings.push(Finding {
-                        rule: rule.id.clone(),
-                        severity: rule.severity,
-                        message,
-                        object: object.clone(),
-                        location: location.unwrap_or_else(|| at(file, start, String::new())),
-                        spec_location: None,
-                        fix: None,
-                        metadata,
-                    });
+                    let mut finding =
+                        Finding::new(&rule.id, rule.severity, message, object.clone());
+                    finding.location = location.or_else(|| start_location.clone());
+                    finding.path = finding
+                        .location
+                        .as_ref()
+                        .map(|l| l.path.clone())
+                        .unwrap_or_default();
+                    finding.metadata = metadata;
+                    out.findings.push(finding);
                 }
             }
         }
@@ -408,7 +526,7 @@ fn result_metadata(result: &Value) -> Option<serde_json::Value> {
 }
 
 /// `_loc: {file, line}` metadata, else the field a `path` array names.
-fn result_location(result: &Value, file: &Arc<str>, doc: Option<&YamlDoc>) -> Option<Location> {
+fn result_location(result: &Value, placed: Option<(&Arc<str>, &YamlDoc)>) -> Option<Location> {
     let field = |key: &str| match result {
         Value::Object(map) => map.get(&Value::from(key)),
         _ => None,
@@ -429,7 +547,7 @@ fn result_location(result: &Value, file: &Arc<str>, doc: Option<&YamlDoc>) -> Op
             path: String::new(),
         });
     }
-    let (Some(Value::Array(items)), Some(doc)) = (field("path"), doc) else {
+    let (Some(Value::Array(items)), Some((file, doc))) = (field("path"), placed) else {
         return None;
     };
     let path: Vec<PathSeg> = items
@@ -453,15 +571,17 @@ fn result_location(result: &Value, file: &Arc<str>, doc: Option<&YamlDoc>) -> Op
 /// document that is not one (which conftest evaluates all the same).
 fn checked_sources(input: &Input) -> Vec<&Source> {
     let mut checked = vec![false; input.sources.len()];
-    for doc in &input.documents {
-        checked[doc.source] = true;
-    }
     let index: HashMap<&str, usize> = input
         .sources
         .iter()
         .enumerate()
         .map(|(i, source)| (source.name.as_ref(), i))
         .collect();
+    for object in &input.objects {
+        if let Some(&i) = object.file().and_then(|file| index.get(file.as_ref())) {
+            checked[i] = true;
+        }
+    }
     for issue in &input.issues {
         if let InputIssue::NotAnObject { location, .. } = issue {
             if let Some(&i) = index.get(location.file.as_ref()) {
@@ -516,7 +636,7 @@ fn add_policy(
     path: String,
     source: &str,
     version: RegoVersion,
-) -> Result<(), PolicyError> {
+) -> Result<(), Diagnostic> {
     let source = opa_compat::normalize(source, version == RegoVersion::V0);
     engine
         .add_policy(path, source.into_owned())
@@ -527,7 +647,7 @@ fn add_policy(
 /// A regorus parse error (`--> file:line:col`, a snippet, `error: message`)
 /// as one `file:line:col: message` line followed by the snippet, with a hint
 /// when the policy looks like pre-1.0 Rego.
-fn syntax_error(error: &str, version: RegoVersion) -> PolicyError {
+fn syntax_error(error: &str, version: RegoVersion) -> Diagnostic {
     let lines: Vec<&str> = error.trim().lines().collect();
     let location = lines.iter().find_map(|l| l.trim().strip_prefix("--> "));
     let message = lines
@@ -536,7 +656,7 @@ fn syntax_error(error: &str, version: RegoVersion) -> PolicyError {
         .find_map(|l| l.strip_prefix("error: "))
         .filter(|m| !m.is_empty());
     let (Some(location), Some(message)) = (location, message) else {
-        return PolicyError(error.trim().to_string());
+        return policy_error(error.trim().to_string());
     };
     let snippet: Vec<&str> = lines
         .iter()
@@ -553,7 +673,7 @@ fn syntax_error(error: &str, version: RegoVersion) -> PolicyError {
     } else {
         ""
     };
-    PolicyError(format!(
+    policy_error(format!(
         "{location}: {message}{hint}\n{}",
         snippet.join("\n")
     ))
@@ -569,7 +689,7 @@ fn display_paths(paths: &[PathBuf]) -> String {
 
 /// The `.rego` files below `roots`, sorted: policies (`tests: false`, test
 /// files skipped) or everything including `*_test.rego` (`tests: true`).
-fn rego_files(roots: &[PathBuf], tests: bool) -> Result<Vec<(String, String)>, PolicyError> {
+pub fn rego_files(roots: &[PathBuf], tests: bool) -> Result<Vec<(String, String)>, Diagnostic> {
     let mut paths = Vec::new();
     for root in roots {
         if root.is_file() {
@@ -583,7 +703,7 @@ fn rego_files(roots: &[PathBuf], tests: bool) -> Result<Vec<(String, String)>, P
             continue;
         }
         if !root.is_dir() {
-            return Err(PolicyError(format!(
+            return Err(policy_error(format!(
                 "{}: no such policy directory",
                 root.display()
             )));
@@ -595,7 +715,7 @@ fn rego_files(roots: &[PathBuf], tests: bool) -> Result<Vec<(String, String)>, P
             .parents(false)
             .build()
         {
-            let entry = entry.map_err(|e| PolicyError(format!("{}: {e}", root.display())))?;
+            let entry = entry.map_err(|e| policy_error(format!("{}: {e}", root.display())))?;
             let path = entry.path();
             let is_rego = path.extension().is_some_and(|ext| ext == "rego");
             let is_test = path
@@ -613,35 +733,35 @@ fn rego_files(roots: &[PathBuf], tests: bool) -> Result<Vec<(String, String)>, P
         .map(|path| {
             std::fs::read_to_string(&path)
                 .map(|text| (path.to_string_lossy().into_owned(), text))
-                .map_err(|e| PolicyError(format!("{}: cannot read: {e}", path.display())))
+                .map_err(|e| policy_error(format!("{}: cannot read: {e}", path.display())))
         })
         .collect()
 }
 
 /// Merges the JSON and YAML files below `roots` at the root of `data`, as
 /// conftest's `--data` does.
-fn add_data(engine: &mut Engine, roots: &[PathBuf]) -> Result<(), PolicyError> {
+fn add_data(engine: &mut Engine, roots: &[PathBuf]) -> Result<(), Diagnostic> {
     if roots.is_empty() {
         return Ok(());
     }
     let input = Input::load_paths(roots);
     if let Some(error) = input.errors.first() {
-        return Err(PolicyError(format!(
-            "{}:{}:{}: {}",
-            error.location.file, error.location.line, error.location.column, error.message
-        )));
+        return Err(Diagnostic {
+            code: Code::PolicyInvalid,
+            ..error.clone()
+        });
     }
     for source in &input.sources {
         for doc in documents(source) {
             if !matches!(doc.value, Value::Object(_)) {
-                return Err(PolicyError(format!(
+                return Err(policy_error(format!(
                     "{}:{}:{}: a data file must hold an object",
                     source.name, doc.start.line, doc.start.column
                 )));
             }
             engine
                 .add_data(doc.value)
-                .map_err(|e| PolicyError(format!("{}: {e}", source.name)))?;
+                .map_err(|e| policy_error(format!("{}: {e}", source.name)))?;
         }
     }
     Ok(())
@@ -649,7 +769,7 @@ fn add_data(engine: &mut Engine, roots: &[PathBuf]) -> Result<(), PolicyError> {
 
 /// The namespaces `options` select, in package order, with their rules.
 /// `-n` patterns as matchers: conftest's globs, where `*` crosses dots.
-fn namespace_matchers(patterns: &[String]) -> Result<Vec<globset::GlobMatcher>, PolicyError> {
+fn namespace_matchers(patterns: &[String]) -> Result<Vec<globset::GlobMatcher>, Diagnostic> {
     patterns
         .iter()
         .map(|ns| {
@@ -657,15 +777,12 @@ fn namespace_matchers(patterns: &[String]) -> Result<Vec<globset::GlobMatcher>, 
                 .literal_separator(false)
                 .build()
                 .map(|g| g.compile_matcher())
-                .map_err(|e| PolicyError(format!("namespace {ns:?}: {e}")))
+                .map_err(|e| policy_error(format!("namespace {ns:?}: {e}")))
         })
         .collect()
 }
 
-fn select_namespaces(
-    engine: &mut Engine,
-    options: &Options,
-) -> Result<Vec<Namespace>, PolicyError> {
+fn select_namespaces(engine: &mut Engine, options: &Options) -> Result<Vec<Namespace>, Diagnostic> {
     let patterns = if options.namespaces.is_empty() {
         namespace_matchers(&["main".to_string()])?
     } else {
@@ -673,7 +790,7 @@ fn select_namespaces(
     };
     let packages = engine
         .get_packages()
-        .map_err(|e| PolicyError(e.to_string()))?;
+        .map_err(|e| policy_error(e.to_string()))?;
     let mut order: Vec<String> = Vec::new();
     let mut rules: HashMap<String, Vec<String>> = HashMap::new();
     for (package, module) in packages.iter().zip(engine.get_modules().iter()) {

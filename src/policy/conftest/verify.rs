@@ -6,7 +6,8 @@
 //! `print()` output is kept and shown for the tests that fail.
 
 use super::{Options, add_data, add_policy, namespace_matchers, new_engine, rego_files, rule_name};
-use crate::policy::PolicyError;
+use crate::core::Diagnostic;
+use crate::policy::policy_error;
 use regorus::Value;
 use std::fmt::Write as _;
 
@@ -101,7 +102,7 @@ impl TestReport {
 /// Runs the tests below `options.policy`, in the namespaces `options` select
 /// (every namespace unless `-n` is given). Data comes from `options.data`, or
 /// from `./data` when none is given and it exists, as in conftest.
-pub fn run(options: &Options) -> Result<TestReport, PolicyError> {
+pub fn run(options: &Options) -> Result<TestReport, Diagnostic> {
     let files = rego_files(&options.policy, true)?;
     let mut engine = new_engine(options.rego_version);
     for (path, source) in files {
@@ -117,7 +118,7 @@ pub fn run(options: &Options) -> Result<TestReport, PolicyError> {
     let patterns = namespace_matchers(&options.namespaces)?;
     let packages = engine
         .get_packages()
-        .map_err(|e| PolicyError(e.to_string()))?;
+        .map_err(|e| policy_error(e.to_string()))?;
     let mut tests: Vec<(String, String, bool)> = Vec::new();
     for (package, module) in packages.iter().zip(engine.get_modules().iter()) {
         let namespace = package.strip_prefix("data.").unwrap_or(package);

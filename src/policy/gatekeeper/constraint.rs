@@ -4,7 +4,7 @@
 use super::matching::Match;
 use super::schema::ParameterSchema;
 use super::value::{Node, Problem, group_version, to_json};
-use crate::finding::{Location, Severity};
+use crate::core::{Location, Severity};
 use crate::source::PathSeg;
 use regorus::Value;
 

@@ -9,7 +9,7 @@
 
 use super::template::{Rego, Template};
 use super::value::{Problem, field};
-use crate::finding::Location;
+use crate::core::Location;
 use regorus::{Engine, Value};
 use std::collections::HashMap;
 

@@ -37,11 +37,9 @@ mod template;
 mod value;
 
 pub use constraint::Action;
-pub use value::Problem;
 
-use crate::finding::{Finding, InputError};
-use crate::policy::PolicyError;
-use crate::source::{Document, Input, PathSeg};
+use crate::core::{Code, Diagnostic, Finding, Object, PathSeg};
+use crate::source::Input;
 use constraint::Constraint;
 use expansion::ExpansionTemplate;
 use matching::Undecided;
@@ -52,6 +50,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use template::Template;
 use value::Node;
+use value::Problem;
 
 /// The Gatekeeper objects of the policy directories.
 pub struct Gatekeeper {
@@ -65,12 +64,7 @@ pub struct Gatekeeper {
     files: HashSet<PathBuf>,
 }
 
-/// What evaluating an input set produced.
-#[derive(Debug, Default)]
-pub struct Evaluation {
-    pub findings: Vec<Finding>,
-    pub errors: Vec<InputError>,
-}
+pub use crate::policy::Evaluation;
 
 /// Gatekeeper objects read from YAML documents, before they are tied
 /// together.
@@ -79,7 +73,7 @@ struct Objects {
     templates: Vec<Template>,
     /// Constraint documents: kept whole until their template (and so their
     /// schema) is known.
-    constraints: Vec<(Arc<str>, Document)>,
+    constraints: Vec<(Arc<str>, Object)>,
     expansions: Vec<ExpansionTemplate>,
     problems: Vec<Problem>,
 }
@@ -88,9 +82,9 @@ impl Objects {
     /// Sorts one document into templates, constraints and expansions;
     /// other kinds are not Gatekeeper's and are left alone. Returns
     /// whether it was one of them.
-    fn add(&mut self, file: &Arc<str>, text: &str, doc: Document) -> bool {
+    fn add(&mut self, file: &Arc<str>, text: &str, doc: Object) -> bool {
         let node = Node::new(file, &doc.value, &doc.spans);
-        let (api_version, kind) = (doc.object.api_version.as_str(), doc.object.kind.as_str());
+        let (api_version, kind) = (doc.id.api_version.as_str(), doc.id.kind.as_str());
         if template::is_template(api_version, kind) {
             match Template::parse(node, text) {
                 Ok(t) => self.templates.push(t),
@@ -129,17 +123,17 @@ impl Objects {
         }
         let mut schemas: HashMap<usize, Option<schema::ParameterSchema>> = HashMap::new();
         let mut constraints = Vec::new();
-        let mut seen: HashMap<String, crate::finding::Location> = HashMap::new();
+        let mut seen: HashMap<String, crate::core::Location> = HashMap::new();
         for (file, doc) in &self.constraints {
             let node = Node::new(file, &doc.value, &doc.spans);
-            let Some(&index) = by_kind.get(doc.object.kind.as_str()) else {
+            let Some(&index) = by_kind.get(doc.id.kind.as_str()) else {
                 self.problems.push(node.problem(
                     &["kind"],
                     format!(
                         "constraint {} {}: no ConstraintTemplate in the policy directories defines kind {}",
-                        doc.object.kind,
-                        doc.object.name.as_deref().unwrap_or_default(),
-                        doc.object.kind
+                        doc.id.kind,
+                        doc.id.name.as_deref().unwrap_or_default(),
+                        doc.id.kind
                     ),
                 ));
                 continue;
@@ -197,34 +191,43 @@ impl Gatekeeper {
     /// Reads the Gatekeeper objects of the YAML and JSON files below
     /// `paths`; `None` when there are none. Files that hold none are left
     /// for other loaders (conftest's `.rego` files, data).
-    pub fn load(paths: &[PathBuf]) -> Result<Option<Gatekeeper>, PolicyError> {
+    pub fn load(paths: &[PathBuf]) -> Result<Option<Gatekeeper>, Diagnostic> {
         let input = Input::load_paths(paths);
         let mut objects = Objects::default();
-        let mut files = HashSet::new();
-        let mut holding: BTreeSet<usize> = BTreeSet::new();
-        for doc in input.documents {
-            let source = &input.sources[doc.source];
-            let (name, text) = (source.name.clone(), source.text.clone());
-            let index = doc.source;
+        let texts: HashMap<Arc<str>, Arc<str>> = input
+            .sources
+            .iter()
+            .map(|s| (s.name.clone(), s.text.clone()))
+            .collect();
+        let mut holding: BTreeSet<Arc<str>> = BTreeSet::new();
+        for doc in input.objects {
+            let Some(name) = doc.file().cloned() else {
+                continue;
+            };
+            let text = texts.get(&name).cloned().unwrap_or_default();
             if objects.add(&name, &text, doc) {
-                holding.insert(index);
+                holding.insert(name);
             }
         }
-        for index in holding {
-            let name = input.sources[index].name.as_ref();
-            files.insert(std::fs::canonicalize(name).unwrap_or_else(|_| PathBuf::from(name)));
-        }
+        let files = holding
+            .iter()
+            .map(|name| {
+                std::fs::canonicalize(name.as_ref())
+                    .unwrap_or_else(|_| PathBuf::from(name.as_ref()))
+            })
+            .collect();
         // A file that does not parse may hold templates or constraints; it
         // is reported when it mentions Gatekeeper, and ignored otherwise.
         for error in input.errors {
-            let mentions = input
-                .sources
-                .iter()
-                .find(|s| s.name == error.location.file)
-                .is_none_or(|s| s.text.contains("gatekeeper.sh"));
+            let Some(location) = error.location else {
+                continue;
+            };
+            let mentions = texts
+                .get(&location.file)
+                .is_none_or(|text| text.contains("gatekeeper.sh"));
             if mentions {
                 objects.problems.push(Problem {
-                    location: error.location,
+                    location,
                     message: error.message,
                 });
             }
@@ -244,24 +247,22 @@ impl Gatekeeper {
         self.constraints.iter().map(|(c, _)| c.id())
     }
 
-    /// Whether `file` (as named in an input) holds Gatekeeper objects, so is
-    /// policy rather than a manifest to check.
-    pub fn is_policy_file(&self, file: &str) -> bool {
-        !self.files.is_empty()
-            && std::fs::canonicalize(file).is_ok_and(|path| self.files.contains(&path))
+    /// The canonical paths of the files that hold Gatekeeper objects: they
+    /// are policy, not manifests to check.
+    pub fn policy_files(&self) -> &HashSet<PathBuf> {
+        &self.files
     }
 
-    /// Evaluates every constraint on every document of `input` that it
-    /// matches, in parallel, with the input set as `data.inventory`.
-    pub fn evaluate(&self, input: &Input) -> Evaluation {
-        let mut out = Evaluation::default();
-        for problem in &self.problems {
-            out.errors.push(problem_error(problem));
-        }
+    /// Compiles the templates with `inventory` as `data.inventory`, ready to
+    /// review objects. Templates and constraints that cannot run are in the
+    /// preparation's diagnostics, reported once per run.
+    pub fn prepare(self: &Arc<Self>, inventory: &[Object]) -> Prepared {
+        let mut diagnostics: Vec<Diagnostic> = self.problems.iter().map(problem_error).collect();
+        let objects: Vec<&Object> = inventory.iter().collect();
         let mut data = BTreeMap::new();
         data.insert(
             Value::from("inventory"),
-            crate::policy::inventory_value(input.documents.iter()),
+            crate::policy::inventory_value(&objects),
         );
         let compiled = engine::compile(&self.templates, &Value::from(data));
         for (index, entry) in compiled.entries.iter().enumerate() {
@@ -276,18 +277,79 @@ impl Gatekeeper {
                 if !names.is_empty() {
                     problem.message += &format!("; not evaluated: {}", names.join(", "));
                 }
-                out.errors.push(problem_error(&problem));
+                diagnostics.push(problem_error(&problem));
             }
         }
-        let plan = Plan::new(self, &compiled, input);
+        let plan = Plan::new(self, &compiled, &objects);
+        Prepared {
+            gatekeeper: Arc::clone(self),
+            compiled,
+            plan,
+            diagnostics,
+        }
+    }
+}
+
+/// Templates compiled against an inventory: review any objects with them.
+pub struct Prepared {
+    gatekeeper: Arc<Gatekeeper>,
+    compiled: engine::Compiled,
+    plan: Plan,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Prepared {
+    /// Templates and constraints that cannot run.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// Evaluates every constraint on every object that it matches, in
+    /// parallel, as gator and Gatekeeper's audit do.
+    pub fn evaluate(&self, objects: &[&Object]) -> Evaluation {
         let parts: Vec<Part> = crate::parallel::map_per_thread(
-            &input.documents,
-            || compiled.engines.clone(),
-            |engines, doc| {
-                let file = &input.sources[doc.source].name;
-                plan.document(engines, doc, file)
-            },
+            objects,
+            || self.compiled.engines.clone(),
+            |engines, object| self.plan.object(&self.gatekeeper, engines, object),
         );
+        self.gather(parts)
+    }
+
+    /// Evaluates the constraints on the object of an admission request,
+    /// whose `input.review` is the request itself (operation, userInfo,
+    /// oldObject, dryRun), as under Gatekeeper's webhook.
+    pub fn evaluate_request(&self, object: &Object, request: &Value) -> Evaluation {
+        let mut engines = self.compiled.engines.clone();
+        let part = match Review::of_request(request) {
+            Ok(review) => {
+                let mut part = Part::default();
+                let namespace = self.plan.namespaces.get(&review.namespace);
+                let labels: Option<&[(String, String)]> = match namespace {
+                    Some((labels, _)) => Some(labels),
+                    None => Some(&[]),
+                };
+                self.plan.review(
+                    &self.gatekeeper,
+                    &mut engines,
+                    &review,
+                    labels,
+                    &mut part,
+                    &|v: engine::Violation, c: &Constraint, action: Action| {
+                        finding(c, action, v.msg, v.details, object, &[])
+                    },
+                );
+                part
+            }
+            Err(message) => Part {
+                errors: vec![Diagnostic::new(Code::EvaluationFailed, message)],
+                ..Part::default()
+            },
+        };
+        self.gather(vec![part])
+    }
+
+    fn gather(&self, parts: Vec<Part>) -> Evaluation {
+        let mut out = Evaluation::default();
         let mut undecided: BTreeMap<(usize, String), usize> = BTreeMap::new();
         for part in parts {
             out.findings.extend(part.findings);
@@ -297,54 +359,54 @@ impl Gatekeeper {
             }
         }
         for ((constraint, namespace), count) in undecided {
-            let c = &self.constraints[constraint].0;
-            out.errors.push(InputError {
-                message: format!(
-                    "{}: its namespaceSelector needs the Namespace {namespace}, which is not among the inputs, so {count} object(s) in it were not checked against this constraint",
-                    c.id()
-                ),
-                location: c.location.clone(),
-            });
+            let c = &self.gatekeeper.constraints[constraint].0;
+            out.errors.push(
+                Diagnostic::new(
+                    Code::EvaluationFailed,
+                    format!(
+                        "{}: its namespaceSelector needs the Namespace {namespace}, which is not among the inputs, so {count} object(s) in it were not checked against this constraint",
+                        c.id()
+                    ),
+                )
+                .at(c.location.clone())
+                .help("add the Namespace object to the inputs"),
+            );
         }
         out
     }
 }
 
-fn problem_error(problem: &Problem) -> InputError {
-    InputError {
-        message: problem.message.clone(),
-        location: problem.location.clone(),
-    }
+fn problem_error(problem: &Problem) -> Diagnostic {
+    Diagnostic::new(Code::PolicyUnusable, problem.message.clone()).at(problem.location.clone())
 }
 
 /// What one document produced.
 #[derive(Default)]
 struct Part {
     findings: Vec<Finding>,
-    errors: Vec<InputError>,
+    errors: Vec<Diagnostic>,
     /// (constraint, namespace) pairs a namespaceSelector could not decide.
     undecided: Vec<(usize, String)>,
 }
 
 /// The constraints that can run, indexed by the kinds they match, and the
-/// input set's Namespaces for namespaceSelectors.
-struct Plan<'a> {
-    gatekeeper: &'a Gatekeeper,
+/// inventory's Namespaces for namespaceSelectors.
+struct Plan {
     /// Per constraint: its template's entry, if the template compiled.
-    rules: Vec<Option<&'a engine::Entry>>,
-    by_kind: HashMap<&'a str, Vec<usize>>,
+    rules: Vec<Option<engine::Entry>>,
+    by_kind: HashMap<String, Vec<usize>>,
     any_kind: Vec<usize>,
     namespaces: HashMap<String, (Vec<(String, String)>, Value)>,
 }
 
-impl<'a> Plan<'a> {
-    fn new(gatekeeper: &'a Gatekeeper, compiled: &'a engine::Compiled, input: &Input) -> Plan<'a> {
-        let rules: Vec<Option<&engine::Entry>> = gatekeeper
+impl Plan {
+    fn new(gatekeeper: &Gatekeeper, compiled: &engine::Compiled, inventory: &[&Object]) -> Plan {
+        let rules: Vec<Option<engine::Entry>> = gatekeeper
             .constraints
             .iter()
-            .map(|(_, t)| compiled.entries[*t].as_ref().ok())
+            .map(|(_, t)| compiled.entries[*t].as_ref().ok().cloned())
             .collect();
-        let mut by_kind: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_kind: HashMap<String, Vec<usize>> = HashMap::new();
         let mut any_kind = Vec::new();
         for (index, (constraint, _)) in gatekeeper.constraints.iter().enumerate() {
             // Constraints that cannot run, and those enforced only by the
@@ -356,23 +418,21 @@ impl<'a> Plan<'a> {
                 Some(kinds) => {
                     let unique: BTreeSet<&str> = kinds.into_iter().collect();
                     for kind in unique {
-                        by_kind.entry(kind).or_default().push(index);
+                        by_kind.entry(kind.to_string()).or_default().push(index);
                     }
                 }
                 None => any_kind.push(index),
             }
         }
-        let namespaces = input
-            .documents
+        let namespaces = inventory
             .iter()
-            .filter(|d| d.object.kind == "Namespace" && d.object.api_version == "v1")
-            .filter_map(|d| {
-                let name = d.object.name.clone()?;
-                Some((name, (value::labels(&d.value), d.value.clone())))
+            .filter(|o| o.id.kind == "Namespace" && o.id.api_version == "v1")
+            .filter_map(|o| {
+                let name = o.id.name.clone()?;
+                Some((name, (value::labels(&o.value), o.value.clone())))
             })
             .collect();
         Plan {
-            gatekeeper,
             rules,
             by_kind,
             any_kind,
@@ -380,16 +440,15 @@ impl<'a> Plan<'a> {
         }
     }
 
-    fn document(&self, engines: &mut [Engine], doc: &Document, file: &Arc<str>) -> Part {
+    fn object(&self, gatekeeper: &Gatekeeper, engines: &mut [Engine], doc: &Object) -> Part {
         let mut part = Part::default();
-        let namespace = doc.object.namespace.as_deref().unwrap_or_default();
+        let namespace = doc.id.namespace.as_deref().unwrap_or_default();
         let known = self.namespaces.get(namespace);
         // As gator test places objects: an object of a namespaced kind that
         // names no namespace is in an unnamed, unlabelled Namespace, and one
         // in `default` is in an unlabelled `default` when the inputs lack it.
         let namespaced = !namespace.is_empty()
-            || !(crate::policy::is_cluster_scoped(&doc.object.kind)
-                || doc.object.kind == "Namespace");
+            || !(crate::policy::is_cluster_scoped(&doc.id.kind) || doc.id.kind == "Namespace");
         let ns_labels: Option<&[(String, String)]> = match known {
             Some((labels, _)) => Some(labels),
             None if namespace.is_empty() || namespace == "default" => Some(&[]),
@@ -398,17 +457,17 @@ impl<'a> Plan<'a> {
         let ns_object = known.map(|(_, v)| v);
         let mut review = Review::of_object(&doc.value, ns_object, false);
         review.namespaced = namespaced;
-        let location = doc.locate(file, &[]);
         self.review(
+            gatekeeper,
             engines,
             &review,
             ns_labels,
             &mut part,
             &|v: engine::Violation, c: &Constraint, action: Action| {
-                finding(c, action, v.msg, v.details, doc, location.clone())
+                finding(c, action, v.msg, v.details, doc, &[])
             },
         );
-        for resultant in expansion::expand(&self.gatekeeper.expansions, &doc.value) {
+        for resultant in expansion::expand(&gatekeeper.expansions, &doc.value) {
             let mut review = Review::of_object(&resultant.object, ns_object, true);
             review.namespaced = namespaced;
             let path: Vec<PathSeg> = resultant
@@ -416,8 +475,8 @@ impl<'a> Plan<'a> {
                 .iter()
                 .map(|s| PathSeg::from(s.as_str()))
                 .collect();
-            let location = doc.locate(file, &path);
             self.review(
+                gatekeeper,
                 engines,
                 &review,
                 ns_labels,
@@ -430,7 +489,7 @@ impl<'a> Plan<'a> {
                         message,
                         v.details,
                         doc,
-                        location.clone(),
+                        &path,
                     )
                 },
             );
@@ -440,6 +499,7 @@ impl<'a> Plan<'a> {
 
     fn review(
         &self,
+        gatekeeper: &Gatekeeper,
         engines: &mut [Engine],
         review: &Review,
         namespace_labels: Option<&[(String, String)]>,
@@ -454,8 +514,8 @@ impl<'a> Plan<'a> {
             .chain(&self.any_kind);
         let mut memo = Memo::new();
         for &index in candidates {
-            let (constraint, _) = &self.gatekeeper.constraints[index];
-            let (Some(entry), Some(action)) = (self.rules[index], constraint.action) else {
+            let (constraint, _) = &gatekeeper.constraints[index];
+            let (Some(entry), Some(action)) = (&self.rules[index], constraint.action) else {
                 continue;
             };
             match apply(
@@ -471,15 +531,18 @@ impl<'a> Plan<'a> {
                     .findings
                     .extend(found.into_iter().map(|v| report(v, constraint, action))),
                 Outcome::Undecided(namespace) => part.undecided.push((index, namespace)),
-                Outcome::Failed(error) => part.errors.push(InputError {
-                    message: format!(
-                        "{}: {} {} could not be evaluated: {error}",
-                        constraint.id(),
-                        review.kind,
-                        review.name
-                    ),
-                    location: constraint.location.clone(),
-                }),
+                Outcome::Failed(error) => part.errors.push(
+                    Diagnostic::new(
+                        Code::EvaluationFailed,
+                        format!(
+                            "{}: {} {} could not be evaluated: {error}",
+                            constraint.id(),
+                            review.kind,
+                            review.name
+                        ),
+                    )
+                    .at(constraint.location.clone()),
+                ),
             }
         }
     }
@@ -557,25 +620,25 @@ fn finding(
     action: Action,
     message: String,
     details: Option<Value>,
-    doc: &Document,
-    location: crate::finding::Location,
+    object: &Object,
+    path: &[PathSeg],
 ) -> Finding {
-    Finding {
-        rule: constraint.id(),
-        severity: action.severity(),
+    let mut finding = Finding::new(
+        &constraint.id(),
+        action.severity(),
         message,
-        object: doc.object.clone(),
-        location,
-        spec_location: None,
-        fix: None,
-        metadata: details.as_ref().map(value::to_json),
-    }
+        object.id.clone(),
+    );
+    finding.path = crate::core::DottedPath(path).to_string();
+    finding.location = object.locate(path);
+    finding.metadata = details.as_ref().map(value::to_json);
+    finding
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::Severity;
+    use crate::core::Severity;
 
     const TEMPLATE: &str = r#"apiVersion: templates.gatekeeper.sh/v1
 kind: ConstraintTemplate
@@ -634,7 +697,13 @@ spec:
             .unwrap()
             .unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
-        gatekeeper.evaluate(&Input::from_text(Arc::from("m.yaml"), manifests))
+        let input = Input::from_text(Arc::from("m.yaml"), manifests);
+        let prepared = Arc::new(gatekeeper).prepare(&input.objects);
+        let objects: Vec<&Object> = input.objects.iter().collect();
+        let mut out = prepared.evaluate(&objects);
+        out.errors
+            .splice(0..0, prepared.diagnostics().iter().cloned());
+        out
     }
 
     #[test]
@@ -649,7 +718,7 @@ spec:
                     f.rule.clone(),
                     f.severity,
                     f.message.clone(),
-                    f.location.line,
+                    f.location.as_ref().map_or(0, |l| l.line),
                 )
             })
             .collect();
@@ -687,7 +756,7 @@ spec:
         let out = evaluate(&format!("{TEMPLATE}---\n{orphan}"), MANIFESTS);
         assert_eq!(out.errors.len(), 1, "{:?}", out.errors);
         assert!(out.errors[0].message.contains("no ConstraintTemplate"));
-        assert_eq!(out.errors[0].location.line, 44);
+        assert_eq!(out.errors[0].location.as_ref().map(|l| l.line), Some(44));
         let broken = TEMPLATE.replace("c := input", "c := := input");
         let out = evaluate(&broken, MANIFESTS);
         assert!(out.findings.is_empty());
@@ -699,6 +768,6 @@ spec:
             "{:?}",
             out.errors
         );
-        assert_eq!(out.errors[0].location.line, 15);
+        assert_eq!(out.errors[0].location.as_ref().map(|l| l.line), Some(15));
     }
 }

@@ -25,7 +25,8 @@ use super::review::{self, Review};
 use super::template::{self, Template};
 use super::value::{Node, str_field};
 use super::{Outcome, apply};
-use crate::source::{Dialect, Document, collect_files, object_ref, parse_stream_as};
+use crate::core::{Object, Origin};
+use crate::source::{Dialect, collect_files, object_ref, parse_stream_as};
 use regorus::Value;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -236,7 +237,11 @@ pub fn run(paths: &[PathBuf]) -> SuiteReport {
     let mut report = SuiteReport::default();
     for error in errors {
         report.suites.push(SuiteResult {
-            path: error.location.file.to_string(),
+            path: error
+                .location
+                .as_ref()
+                .map(|l| l.file.to_string())
+                .unwrap_or_default(),
             status: Status::Fail,
             skipped: false,
             error: Some(error.message),
@@ -535,14 +540,14 @@ impl Context<'_> {
 
     /// The violations of the case's object (and of what the test's
     /// expansions derive from it).
-    fn review(&self, object: &Value, inventory: &[Document]) -> Result<Vec<Violation>, String> {
+    fn review(&self, object: &Value, inventory: &[Object]) -> Result<Vec<Violation>, String> {
         let mut engines = self.compiled.engines.clone();
         let engine = &mut engines[self.entry.engine];
         if !inventory.is_empty() {
             let mut data = BTreeMap::new();
             data.insert(
                 Value::from("inventory"),
-                crate::policy::inventory_value(inventory.iter()),
+                crate::policy::inventory_value(&inventory.iter().collect::<Vec<_>>()),
             );
             engine
                 .add_data(Value::from(data))
@@ -550,8 +555,8 @@ impl Context<'_> {
         }
         let namespaces: HashMap<&str, &Value> = inventory
             .iter()
-            .filter(|d| d.object.kind == "Namespace" && d.object.api_version == "v1")
-            .filter_map(|d| Some((d.object.name.as_deref()?, &d.value)))
+            .filter(|d| d.id.kind == "Namespace" && d.id.api_version == "v1")
+            .filter_map(|d| Some((d.id.name.as_deref()?, &d.value)))
             .collect();
         let review = if review::is_admission_review(object) {
             let request =
@@ -688,7 +693,7 @@ fn relative(dir: &Path, path: &str) -> Result<PathBuf, String> {
 
 /// The objects of a file named by a suite, read as gator reads them: with
 /// yaml.v3, so YAML 1.2 (`yes` is a string), one object per document.
-fn read_objects(path: &Path) -> Result<Vec<Document>, String> {
+fn read_objects(path: &Path) -> Result<Vec<Object>, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
     let (docs, errors) = parse_stream_as(&text, Dialect::Core);
@@ -703,7 +708,7 @@ fn read_objects(path: &Path) -> Result<Vec<Document>, String> {
     }
     docs.into_iter()
         .map(|doc| {
-            let object = object_ref(&doc.value).map_err(|reason| {
+            let id = object_ref(&doc.value).map_err(|reason| {
                 format!(
                     "{}:{}:{}: {reason}",
                     path.display(),
@@ -711,11 +716,11 @@ fn read_objects(path: &Path) -> Result<Vec<Document>, String> {
                     doc.start.column
                 )
             })?;
-            Ok(Document {
-                source: 0,
-                object,
+            Ok(Object {
+                id,
                 value: doc.value,
                 spans: doc.spans,
+                origin: Origin::File(Arc::from(path.to_string_lossy().as_ref())),
             })
         })
         .collect()
@@ -727,7 +732,7 @@ fn load_template(path: &Path) -> Loaded {
     let docs = read_objects(path)?;
     let doc = docs
         .iter()
-        .find(|d| template::is_template(&d.object.api_version, &d.object.kind))
+        .find(|d| template::is_template(&d.id.api_version, &d.id.kind))
         .ok_or_else(|| format!("{}: holds no ConstraintTemplate", path.display()))?;
     let name: Arc<str> = Arc::from(path.to_string_lossy().as_ref());
     let template = Template::parse(Node::new(&name, &doc.value, &doc.spans), &text)
@@ -735,7 +740,7 @@ fn load_template(path: &Path) -> Loaded {
     let mut data = BTreeMap::new();
     data.insert(
         Value::from("inventory"),
-        crate::policy::inventory_value(std::iter::empty()),
+        crate::policy::inventory_value(&[]),
     );
     let compiled = engine::compile(std::slice::from_ref(&template), &Value::from(data));
     Ok(Arc::new((template, compiled)))
@@ -749,14 +754,12 @@ fn load_constraint(path: &Path, template: &Template) -> Result<Constraint, Resul
     let doc = docs
         .first()
         .ok_or_else(|| Err(format!("{}: defines no constraint", path.display())))?;
-    if doc.object.kind != template.kind
-        || !super::constraint::is_constraint(&doc.object.api_version)
-    {
+    if doc.id.kind != template.kind || !super::constraint::is_constraint(&doc.id.api_version) {
         return Err(Err(format!(
             "{}: {} {} is not a constraint of the template's kind {}",
             path.display(),
-            doc.object.api_version,
-            doc.object.kind,
+            doc.id.api_version,
+            doc.id.kind,
             template.kind
         )));
     }
@@ -781,7 +784,7 @@ fn load_expansions(path: &Path) -> Result<Vec<ExpansionTemplate>, String> {
     let docs = read_objects(path)?;
     let expansions: Vec<ExpansionTemplate> = docs
         .iter()
-        .filter(|d| expansion::is_expansion(&d.object.api_version, &d.object.kind))
+        .filter(|d| expansion::is_expansion(&d.id.api_version, &d.id.kind))
         .map(|d| {
             ExpansionTemplate::parse(Node::new(&name, &d.value, &d.spans))
                 .map_err(|p| p.to_string())

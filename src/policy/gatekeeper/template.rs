@@ -3,7 +3,7 @@
 //! parameters.
 
 use super::value::{Node, Problem, dotted, join};
-use crate::finding::Location;
+use crate::core::Location;
 use regorus::Value;
 
 pub const GROUP: &str = "templates.gatekeeper.sh";

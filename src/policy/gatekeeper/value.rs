@@ -1,7 +1,7 @@
 //! Reading Gatekeeper objects: typed access to engine values, and problems
 //! that name the file, line and column of the field at fault.
 
-use crate::finding::Location;
+use crate::core::Location;
 use crate::source::{PathSeg, SpanNode, at};
 use regorus::Value;
 use std::fmt;

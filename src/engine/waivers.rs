@@ -6,21 +6,20 @@
 //! cannot silently rot.
 
 use crate::config::{Config, IgnoreEntry, build_globs, relative_to};
-use crate::finding::{Finding, Location, ObjectRef};
+use crate::core::{Diagnostic, Finding, Location, Object, ObjectRef, Origin, PathSeg};
 use crate::policy::registry::builtin;
-use crate::source::{Document, PathSeg, Source};
 use regorus::Value;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 /// The annotation that waives rules for one object.
 pub const ANNOTATION: &str = "guard.dev/ignore";
 
+#[derive(Clone)]
 enum Scope {
-    Object {
-        file: Arc<str>,
-        object: ObjectRef,
-    },
+    /// The annotation of one object waives its own findings: the object is
+    /// known by its identity and where it came from, so two files that
+    /// define the same object (overlays) keep their own waivers.
+    Object { object: ObjectRef, origin: Origin },
     Config {
         paths: Option<globset::GlobSet>,
         kinds: Vec<String>,
@@ -30,11 +29,12 @@ enum Scope {
     },
 }
 
+#[derive(Clone)]
 struct Waiver {
     rules: Vec<String>,
     reason: Option<String>,
     scope: Scope,
-    location: Location,
+    location: Option<Location>,
     object: ObjectRef,
     used: usize,
 }
@@ -45,8 +45,14 @@ impl Waiver {
             return false;
         }
         match &self.scope {
-            Scope::Object { file, object } => {
-                finding.location.file == *file && finding.object == *object
+            Scope::Object { object, origin } => {
+                finding.object == *object
+                    && match origin {
+                        Origin::File(file) => {
+                            finding.location.as_ref().is_none_or(|l| l.file == *file)
+                        }
+                        _ => true,
+                    }
             }
             Scope::Config {
                 paths,
@@ -58,9 +64,14 @@ impl Waiver {
                 let listed = |list: &[String], value: Option<&str>| {
                     list.is_empty() || value.is_some_and(|v| list.iter().any(|x| x == v))
                 };
-                paths
-                    .as_ref()
-                    .is_none_or(|set| set.is_match(relative_to(root, &finding.location.file)))
+                // A waiver for paths waives findings in those files only: an
+                // object from a cluster or a request is in no file.
+                let in_paths = match (paths, &finding.location) {
+                    (None, _) => true,
+                    (Some(set), Some(location)) => set.is_match(relative_to(root, &location.file)),
+                    (Some(_), None) => false,
+                };
+                in_paths
                     && listed(kinds, Some(&finding.object.kind))
                     && listed(namespaces, finding.object.namespace.as_deref())
                     && listed(names, finding.object.name.as_deref())
@@ -69,26 +80,51 @@ impl Waiver {
     }
 }
 
-/// The waivers of one run.
+/// The config file's `ignore:` entries, built once per run.
+#[derive(Clone, Default)]
+pub struct ConfigWaivers(Vec<Waiver>);
+
+impl ConfigWaivers {
+    pub fn new(config: &Config) -> Result<ConfigWaivers, Diagnostic> {
+        let mut waivers = Vec::new();
+        for entry in &config.ignore {
+            waivers.push(config_waiver(config, entry).map_err(|message| {
+                crate::config::config_error(
+                    config
+                        .file
+                        .as_deref()
+                        .unwrap_or(std::path::Path::new(".guard.yaml")),
+                    Some(crate::core::Pos::new(
+                        entry.location.line,
+                        entry.location.column,
+                    )),
+                    message,
+                )
+            })?);
+        }
+        Ok(ConfigWaivers(waivers))
+    }
+}
+
+/// The waivers of one check: the config's and those of the objects checked.
 pub struct Waivers {
     waivers: Vec<Waiver>,
 }
 
 /// What applying waivers left.
-pub struct Outcome {
+pub struct Applied {
     pub findings: Vec<Finding>,
     pub suppressed: usize,
 }
 
 impl Waivers {
-    pub fn collect(
-        config: &Config,
-        sources: &[Source],
-        documents: &[Document],
-    ) -> Result<Waivers, String> {
+    /// The waivers of `objects`' annotations and of the config file.
+    pub fn collect<'a>(
+        config: &ConfigWaivers,
+        objects: impl IntoIterator<Item = &'a Object>,
+    ) -> Waivers {
         let mut waivers = Vec::new();
-        for doc in documents {
-            let file = &sources[doc.source].name;
+        for doc in objects {
             let Some(text) = annotation(&doc.value) else {
                 continue;
             };
@@ -97,7 +133,7 @@ impl Waivers {
                 PathSeg::Key("annotations".into()),
                 PathSeg::Key(ANNOTATION.into()),
             ];
-            let location = doc.locate(file, &path);
+            let location = doc.locate(&path);
             for entry in text
                 .split(['\n', ';'])
                 .map(str::trim)
@@ -123,25 +159,30 @@ impl Waivers {
                     rules,
                     reason: reason.map(str::to_string),
                     scope: Scope::Object {
-                        file: file.clone(),
-                        object: doc.object.clone(),
+                        object: doc.id.clone(),
+                        origin: doc.origin.clone(),
                     },
                     location: location.clone(),
-                    object: doc.object.clone(),
+                    object: doc.id.clone(),
                     used: 0,
                 });
             }
         }
-        for entry in &config.ignore {
-            waivers.push(config_waiver(config, entry)?);
-        }
-        Ok(Waivers { waivers })
+        waivers.extend(config.0.iter().cloned());
+        Waivers { waivers }
     }
 
     /// Removes waived findings, then adds the findings about the waivers. A
     /// waiver only of rules that did not run (another profile, turned off) is
-    /// not reported as unused: it may well match when they run.
-    pub fn apply(mut self, findings: Vec<Finding>, rule_ran: impl Fn(&str) -> bool) -> Outcome {
+    /// not reported as unused: it may well match when they run. With
+    /// `whole_run` false (one admission request), a config waiver that
+    /// matched nothing is not reported: it is about other objects.
+    pub fn apply(
+        mut self,
+        findings: Vec<Finding>,
+        rule_ran: impl Fn(&str) -> bool,
+        whole_run: bool,
+    ) -> Applied {
         let mut kept = Vec::with_capacity(findings.len());
         let mut suppressed = 0;
         for finding in findings {
@@ -161,7 +202,8 @@ impl Waivers {
         for waiver in &self.waivers {
             let rules = waiver.rules.join(", ");
             let any_ran = waiver.rules.iter().any(|r| r == "*" || rule_ran(r));
-            if waiver.used == 0 && any_ran {
+            let reportable = whole_run || matches!(waiver.scope, Scope::Object { .. });
+            if waiver.used == 0 && any_ran && reportable {
                 kept.push(waiver_finding(
                     waiver,
                     builtin::UNUSED_SUPPRESSION,
@@ -176,7 +218,7 @@ impl Waivers {
                 ));
             }
         }
-        Outcome {
+        Applied {
             findings: kept,
             suppressed,
         }
@@ -184,16 +226,19 @@ impl Waivers {
 }
 
 fn waiver_finding(waiver: &Waiver, rule: &str, message: String) -> Finding {
-    Finding {
-        rule: rule.to_string(),
-        severity: crate::finding::Severity::Warning,
+    let mut finding = Finding::new(
+        rule,
+        crate::core::Severity::Warning,
         message,
-        object: waiver.object.clone(),
-        location: waiver.location.clone(),
-        spec_location: None,
-        fix: None,
-        metadata: None,
-    }
+        waiver.object.clone(),
+    );
+    finding.location = waiver.location.clone();
+    finding.path = waiver
+        .location
+        .as_ref()
+        .map(|l| l.path.clone())
+        .unwrap_or_default();
+    finding
 }
 
 fn config_waiver(config: &Config, entry: &IgnoreEntry) -> Result<Waiver, String> {
@@ -212,7 +257,7 @@ fn config_waiver(config: &Config, entry: &IgnoreEntry) -> Result<Waiver, String>
             names: entry.names.clone(),
             root: config.root.clone(),
         },
-        location: entry.location.clone(),
+        location: Some(entry.location.clone()),
         object: ObjectRef::default(),
         used: 0,
     })

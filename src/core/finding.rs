@@ -117,8 +117,17 @@ pub struct Finding {
     pub rule: String,
     pub severity: Severity,
     pub message: String,
+    /// The object the finding is about: always named, wherever it came from.
     pub object: ObjectRef,
-    pub location: Location,
+    /// The offending field inside the object, as kubectl explains fields
+    /// (`spec.template.spec.containers[0].image`); empty when the finding is
+    /// about the object as a whole.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub path: String,
+    /// Where in a file the offending field is written. Objects read from a
+    /// cluster or an admission request have no file, so no location.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
     /// Where a Blueprint states the requirement this finding is about.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec_location: Option<Location>,
@@ -128,27 +137,107 @@ pub struct Finding {
     /// conftest result object, or a Gatekeeper violation's `details`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Value>,
+    /// What a live cluster shows about the problem: owners, the objects that
+    /// show it, their events and log lines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Evidence>,
 }
 
 impl Finding {
-    /// The order findings are reported in: by position, then rule, then message.
-    pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
+    /// A finding of `rule` about `object`, with nothing else known yet.
+    pub fn new(rule: &str, severity: Severity, message: String, object: ObjectRef) -> Finding {
+        Finding {
+            rule: rule.to_string(),
+            severity,
+            message,
+            object,
+            path: String::new(),
+            location: None,
+            spec_location: None,
+            fix: None,
+            metadata: None,
+            evidence: None,
+        }
+    }
+
+    /// The order findings are reported in: findings in files by position,
+    /// then findings without a file by object; then rule and message.
+    pub fn sort_key(&self) -> (Option<(&str, u32, u32)>, &ObjectRef, &str, &str) {
         (
-            &self.location.file,
-            self.location.line,
-            self.location.column,
+            self.location
+                .as_ref()
+                .map(|l| (l.file.as_ref(), l.line, l.column)),
+            &self.object,
             &self.rule,
             &self.message,
         )
     }
 }
 
-/// Input that could not be read or parsed. Unlike a finding, it means part of
-/// the input was not checked at all.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InputError {
+/// What a cluster shows about a finding, so it can be fixed without first
+/// running `kubectl describe` and `kubectl logs`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// The object's owners, nearest first, up to its top owner (a Pod's
+    /// ReplicaSet, then that ReplicaSet's Deployment).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub owners: Vec<ObjectRef>,
+    /// Objects that show the problem (a Deployment's crash-looping pods),
+    /// each with its state in a few words.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
+    /// Events about the object or the related ones, newest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<Event>,
+    /// The last lines a container wrote, with secret-looking values redacted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub logs: Vec<LogExcerpt>,
+}
+
+impl Evidence {
+    pub fn is_empty(&self) -> bool {
+        self.owners.is_empty()
+            && self.related.is_empty()
+            && self.events.is_empty()
+            && self.logs.is_empty()
+    }
+}
+
+/// An object that shows a problem, and how.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Related {
+    pub object: ObjectRef,
+    pub state: String,
+}
+
+/// A Kubernetes Event, as `kubectl describe` lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Event {
+    /// The object the event is about.
+    pub object: ObjectRef,
+    /// `Normal` or `Warning`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub reason: String,
     pub message: String,
-    pub location: Location,
+    pub count: u32,
+    /// RFC 3339, as the API gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<String>,
+}
+
+/// The last lines of one container's log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogExcerpt {
+    pub pod: ObjectRef,
+    pub container: String,
+    /// Whether these are the lines of the instance before the last restart
+    /// (`kubectl logs --previous`), which is where a crash is explained.
+    pub previous: bool,
+    pub lines: Vec<String>,
+    /// Whether earlier lines were left out.
+    pub truncated: bool,
 }
 
 /// Sorts findings into the documented, deterministic report order.
