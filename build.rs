@@ -36,8 +36,22 @@ fn main() {
         writeln!(out, "    ({id:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/testdata/rules/{id}/fail.yaml\"))),").unwrap();
     }
     out.push_str("];\n");
-    let dest = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("bundled.rs");
-    std::fs::write(dest, out).unwrap();
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    std::fs::write(out_dir.join("bundled.rs"), out).unwrap();
+
+    // One test per rule fixture directory, so `cargo test GRD122` runs that
+    // rule's fixtures alone (tests/rules.rs includes this file).
+    let mut tests = String::new();
+    for id in &examples {
+        if id.chars().all(|c| c.is_ascii_alphanumeric()) {
+            writeln!(
+                tests,
+                "#[test]\n#[allow(non_snake_case)]\nfn {id}() {{\n    fixtures({id:?});\n}}\n"
+            )
+            .unwrap();
+        }
+    }
+    std::fs::write(out_dir.join("rule_tests.rs"), tests).unwrap();
 }
 
 fn collect(dir: &Path, rel: &str, out: &mut Vec<String>) {

@@ -37,18 +37,7 @@ fn spec_findings(report: &Report) -> String {
     serde_json::to_string_pretty(&findings).unwrap() + "\n"
 }
 
-fn golden(path: &str, actual: &str) {
-    if std::env::var_os("GUARD_BLESS").is_some() {
-        std::fs::write(path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(path)
-        .unwrap_or_else(|_| panic!("no {path}; run with GUARD_BLESS=1"));
-    assert!(
-        expected == actual,
-        "{path} differs\n--- expected\n{expected}--- actual\n{actual}"
-    );
-}
+use support::golden;
 
 #[test]
 fn manifests_that_match_the_blueprint_raise_no_spec_finding() {

@@ -5,7 +5,6 @@
 mod support;
 
 use guard::source::Input;
-use std::collections::HashSet;
 use std::path::PathBuf;
 
 /// The shared corpus: `GUARD_CORPUS`, or `../shared/corpus/real` beside the
@@ -84,51 +83,28 @@ fn the_whole_corpus_is_loaded_and_checked() {
 
 /// Every finding on the corpus, one line each, held to a golden file: speed
 /// work on the engine, the loader and the rules must not change a single
-/// finding. `GUARD_BLESS=1 cargo test --test corpus` rewrites it after a
-/// deliberate change, and the diff shows what moved.
+/// finding. The golden is the compact report with the corpus directory left
+/// out of the paths, as `guard check ../shared/corpus/real --format compact |
+/// sed 's|^../shared/corpus/real/||'` prints it. `GUARD_BLESS=1 cargo test
+/// --test corpus` rewrites it after a deliberate change, and the diff shows
+/// what moved.
 #[test]
 fn findings_on_the_corpus_are_golden() {
     let dir = corpus();
+    let prefix = format!("{}/", dir.display());
     let report = support::check(&support::bundled(), Input::load_paths(&[dir]));
-    let actual: String = report
-        .findings
-        .iter()
-        .map(|f| {
-            format!(
-                "{} {}:{}:{} {} {}: {}\n",
-                f.rule,
-                located(f).file.rsplit("real/").next().unwrap(),
-                located(f).line,
-                located(f).column,
-                f.severity,
-                f.object,
-                f.message
-            )
-        })
+    let mut compact = Vec::new();
+    guard::report::render(
+        &report,
+        guard::report::Format::Compact,
+        guard::report::RenderOptions::default(),
+        &mut compact,
+    )
+    .unwrap();
+    let actual: String = String::from_utf8(compact)
+        .unwrap()
+        .lines()
+        .map(|line| format!("{}\n", line.strip_prefix(&prefix).unwrap_or(line)))
         .collect();
-    let path = PathBuf::from("testdata/corpus/findings.golden");
-    if std::env::var_os("GUARD_BLESS").is_some() {
-        std::fs::write(&path, &actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("no {} (run with GUARD_BLESS=1)", path.display()));
-    let expected: Vec<&str> = expected.lines().collect();
-    let actual: Vec<&str> = actual.lines().collect();
-    let (was, is): (HashSet<&str>, HashSet<&str>) = (
-        expected.iter().copied().collect(),
-        actual.iter().copied().collect(),
-    );
-    let missing: Vec<&&str> = expected.iter().filter(|l| !is.contains(*l)).collect();
-    let new: Vec<&&str> = actual.iter().filter(|l| !was.contains(*l)).collect();
-    assert!(
-        missing.is_empty() && new.is_empty() && expected == actual,
-        "{} findings no longer reported, {} new (first of each below); \
-         GUARD_BLESS=1 rewrites {} if the change is meant\n- {:?}\n+ {:?}",
-        missing.len(),
-        new.len(),
-        path.display(),
-        missing.first(),
-        new.first()
-    );
+    support::golden("testdata/corpus/findings.golden", &actual);
 }

@@ -41,21 +41,9 @@ fn path(rel: &str) -> String {
     format!("{T}/{rel}")
 }
 
-/// Compares `actual` with the golden file `rel`, or writes it under
-/// `GUARD_BLESS`.
+/// Holds `actual` to the golden file `rel` under the test data.
 fn golden(rel: &str, actual: &str) {
-    let file = Path::new(ROOT).join(T).join(rel);
-    if std::env::var_os("GUARD_BLESS").is_some() {
-        std::fs::write(&file, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&file)
-        .unwrap_or_else(|_| panic!("no {}; run with GUARD_BLESS=1", file.display()));
-    assert!(
-        expected == actual,
-        "{} differs\n--- expected\n{expected}--- actual\n{actual}",
-        file.display()
-    );
+    support::golden(Path::new(T).join(rel), actual);
 }
 
 /// `guard check --no-bundled -f json -p policies ... manifests`.

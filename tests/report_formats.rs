@@ -59,21 +59,9 @@ fn rendered(report: &Report, format: Format, options: RenderOptions) -> String {
     String::from_utf8(out).unwrap()
 }
 
-/// Compares with a golden file, or writes it under `GUARD_BLESS`.
+/// Holds `actual` to the golden file `name` under testdata/report.
 fn golden(name: &str, actual: &str) {
-    let path = Path::new("testdata/report").join(name);
-    if std::env::var_os("GUARD_BLESS").is_some() {
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("no {} (run with GUARD_BLESS=1)", path.display()));
-    assert_eq!(
-        expected,
-        actual,
-        "{} differs from the output",
-        path.display()
-    );
+    support::golden(Path::new("testdata/report").join(name), actual);
 }
 
 /// The text at a 1-based line and column (in characters) of the fixture.
@@ -834,14 +822,5 @@ fn the_schema_and_docs_list_every_diagnostic_code() {
         .collect();
     let codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
     assert_eq!(listed, codes, "schemas/report.schema.json's code enum");
-    let expected = guard::core::errors_markdown();
-    let path = Path::new("docs/errors.md");
-    if std::env::var_os("GUARD_BLESS").is_some() {
-        std::fs::write(path, &expected).unwrap();
-    }
-    let actual = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(
-        actual == expected,
-        "docs/errors.md is stale: run GUARD_BLESS=1 cargo test --test report_formats"
-    );
+    support::golden("docs/errors.md", &guard::core::errors_markdown());
 }

@@ -100,3 +100,34 @@ pub fn position(finding: &guard::core::Finding) -> String {
         None => finding.object.to_string(),
     }
 }
+
+/// Holds `actual` to the golden file at `path` (relative to the crate root),
+/// showing a unified diff when they differ. `GUARD_BLESS=1 cargo test`
+/// rewrites the file instead: the one way every golden is blessed.
+pub fn golden(path: impl AsRef<Path>, actual: &str) {
+    let path = Path::new(ROOT).join(path.as_ref());
+    if std::env::var_os("GUARD_BLESS").is_some() {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).unwrap();
+        }
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "no golden {}: run GUARD_BLESS=1 cargo test to write it",
+            path.display()
+        )
+    });
+    if expected != actual {
+        let diff = similar::TextDiff::from_lines(&expected, actual)
+            .unified_diff()
+            .context_radius(3)
+            .header("golden", "actual")
+            .to_string();
+        panic!(
+            "{} differs (GUARD_BLESS=1 cargo test rewrites it if the change is meant):\n{diff}",
+            path.display()
+        );
+    }
+}
