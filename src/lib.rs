@@ -8,6 +8,20 @@
 //! renders an [`engine::Report`] as text, JSON, SARIF, JUnit or GitHub
 //! annotations. [`generate`] writes manifests from a Blueprint that pass
 //! every bundled rule.
+//!
+//! ```
+//! use guard::engine::{Guard, Options, Settings};
+//!
+//! let settings = Settings::resolve(&Options { base_dir: ".".into(), ..Options::default() })?;
+//! // What `guard check testdata/examples/shop` does.
+//! let (guard, input) = Guard::with_input(settings, &["testdata/examples/shop".into()])?;
+//! let report = guard.check_input(input)?;
+//! assert!(report.findings.iter().any(|f| f.rule == "GRD101"));
+//! // The same engine checks objects from anywhere against any inventory.
+//! let evaluation = guard.evaluation(&[])?;
+//! assert!(evaluation.check(&[]).findings.is_empty());
+//! # Ok::<(), guard::core::Diagnostic>(())
+//! ```
 
 pub mod blueprint;
 pub mod config;

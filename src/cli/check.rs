@@ -1,6 +1,6 @@
 //! `guard check`: flags to [`Options`], then the library's one path.
 
-use super::{exit, print_diagnostic};
+use super::print_diagnostic;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use guard::core::Severity;
 use guard::engine::{
@@ -159,8 +159,11 @@ pub fn run(args: CheckArgs) -> u8 {
         fail_on: Some(report.fail_on),
     };
     if let Err(error) = write_report(&report, args.format, options, args.output.as_deref()) {
-        eprintln!("error: cannot write the report: {error}");
-        return exit::INPUT;
+        let target = args
+            .output
+            .as_deref()
+            .map_or_else(|| "stdout".to_string(), |p| p.display().to_string());
+        return print_diagnostic(&super::unwritable(&target, &error));
     }
     report.exit_code(args.no_fail)
 }

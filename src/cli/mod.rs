@@ -7,21 +7,20 @@ mod verify;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use guard::blueprint::Blueprint;
-use guard::core::Diagnostic;
+use guard::core::{Code, Diagnostic};
 use guard::policy::{Rule, docs, load_registry};
 use std::io::Write;
 use std::path::PathBuf;
 
-/// Exit codes, documented in the README.
+/// Exit codes, documented in the README and docs/errors.md; those of
+/// diagnostics come from their kind (`DiagnosticKind::exit_code`).
 pub mod exit {
     /// Nothing at or above the failing severity.
     pub const OK: u8 = 0;
     /// Findings at or above the failing severity.
     pub const FINDINGS: u8 = 1;
-    /// Usage or configuration error: nothing was checked.
+    /// Usage error: nothing was done.
     pub const USAGE: u8 = 2;
-    /// Some input could not be read, parsed or evaluated; the rest was checked.
-    pub const INPUT: u8 = 3;
 }
 
 #[derive(Parser)]
@@ -177,11 +176,17 @@ fn run_generate(args: GenerateArgs) -> u8 {
     }
     match guard::generate::write_dir(&files, &args.output) {
         Ok(()) => exit::OK,
-        Err(error) => {
-            eprintln!("error: cannot write to {}: {error}", args.output.display());
-            exit::INPUT
-        }
+        Err(error) => print_diagnostic(&unwritable(&args.output.display().to_string(), &error)),
     }
+}
+
+/// The report or manifests could not be written where they were asked for.
+fn unwritable(target: &str, error: &std::io::Error) -> Diagnostic {
+    Diagnostic::new(
+        Code::OutputUnwritable,
+        format!("cannot write to {target}: {error}"),
+    )
+    .help("check that the directory exists and is writable")
 }
 
 /// Writes to stdout; a reader that stops early (`| head`) is not an error.
@@ -192,8 +197,7 @@ fn print_out(text: &str) -> u8 {
         .and_then(|()| stdout.flush())
     {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            eprintln!("error: cannot write to stdout: {e}");
-            exit::INPUT
+            print_diagnostic(&unwritable("stdout", &e))
         }
         _ => exit::OK,
     }

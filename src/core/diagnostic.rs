@@ -87,7 +87,6 @@ codes! {
     BundledInvalid = "bundled-invalid", Usage, "guard's own bundled rules do not compile: a bug in guard.";
     InputUnreadable = "input-unreadable", Input, "A file could not be read, or is not UTF-8 text.";
     InputSyntax = "input-syntax", Input, "A YAML or JSON document does not parse; the rest of its file is still read.";
-    InputSkipped = "input-skipped", Input, "An input was recognised but deliberately not checked (an unrendered template).";
     EvaluationFailed = "evaluation-failed", Input, "A policy could not be evaluated on an object.";
     PolicyUnusable = "policy-unusable", Input, "A Gatekeeper template or constraint was found but cannot run; the objects it would check were checked by the rest.";
     OutputUnwritable = "output-unwritable", Input, "The report could not be written.";
