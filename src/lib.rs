@@ -23,7 +23,9 @@
 //! # Ok::<(), guard::core::Diagnostic>(())
 //! ```
 
+pub mod analyze;
 pub mod blueprint;
+pub mod cluster;
 pub mod config;
 pub mod core;
 pub mod engine;

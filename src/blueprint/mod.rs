@@ -12,7 +12,9 @@ mod facts;
 mod markdown;
 pub mod quantity;
 
-pub use facts::{Component, ComponentType, Expose, Facts, Image, IngressRoute, SpecPath, Storage};
+pub use facts::{
+    Component, ComponentType, Expose, Facts, Image, IngressRoute, SpecPath, Storage, split_image,
+};
 
 use crate::config::pointer_segments;
 use crate::core::{Code, Diagnostic, Location, ObjectRef};

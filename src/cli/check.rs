@@ -44,17 +44,17 @@ pub struct CheckArgs {
 pub struct RuleFlags {
     /// Which bundled rules run [default: all, or the Blueprint's or config file's].
     #[arg(long, value_parser = profile_parser())]
-    profile: Option<ProfileSelection>,
+    pub profile: Option<ProfileSelection>,
     /// Kubernetes version the manifests target, for deprecated-API rules (e.g. 1.29).
     #[arg(long, value_name = "VERSION")]
-    kubernetes_version: Option<String>,
+    pub kubernetes_version: Option<String>,
     /// Config file to use instead of discovering `.guard.yaml`.
     #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
+    pub config: Option<PathBuf>,
     /// Hold the manifests to this Blueprint (YAML, or Markdown with a
     /// `yaml blueprint` block); its `policies.profile` applies unless --profile is given.
     #[arg(long, value_name = "FILE")]
-    blueprint: Option<PathBuf>,
+    pub blueprint: Option<PathBuf>,
 }
 
 /// The user's own policies, with conftest's flag names.
@@ -150,22 +150,43 @@ pub fn run(args: CheckArgs) -> u8 {
         Ok(report) => report,
         Err(error) => return print_diagnostic(&error),
     };
-    let color = !args.no_color
-        && args.output.is_none()
+    emit(&report, &args.output_flags(), args.no_fail)
+}
+
+/// Where and how a report is written: shared by the commands that report.
+pub struct Output<'a> {
+    pub format: Format,
+    pub file: Option<&'a Path>,
+    pub no_color: bool,
+}
+
+impl CheckArgs {
+    fn output_flags(&self) -> Output<'_> {
+        Output {
+            format: self.format,
+            file: self.output.as_deref(),
+            no_color: self.no_color,
+        }
+    }
+}
+
+/// Renders `report` as `output` says and returns the run's exit code.
+pub fn emit(report: &Report, output: &Output, no_fail: bool) -> u8 {
+    let color = !output.no_color
+        && output.file.is_none()
         && std::env::var_os("NO_COLOR").is_none()
         && std::io::stdout().is_terminal();
     let options = RenderOptions {
         color,
         fail_on: Some(report.fail_on),
     };
-    if let Err(error) = write_report(&report, args.format, options, args.output.as_deref()) {
-        let target = args
-            .output
-            .as_deref()
+    if let Err(error) = write_report(report, output.format, options, output.file) {
+        let target = output
+            .file
             .map_or_else(|| "stdout".to_string(), |p| p.display().to_string());
         return print_diagnostic(&super::unwritable(&target, &error));
     }
-    report.exit_code(args.no_fail)
+    report.exit_code(no_fail)
 }
 
 fn write_report(

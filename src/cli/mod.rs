@@ -2,6 +2,7 @@
 //! library's results into output and exit codes. Nothing here decides what
 //! a check does; the library's `engine` does.
 
+mod analyze;
 mod check;
 mod verify;
 
@@ -34,6 +35,10 @@ struct Cli {
 enum Command {
     /// Check manifests against the bundled rules and your own conftest and Gatekeeper policies.
     Check(check::CheckArgs),
+    /// Analyse a live cluster (or a snapshot of one): unhealthy pods and
+    /// workloads, broken routing and storage, resource use, drift from the
+    /// Blueprint and a policy audit, each with the events and logs that explain it.
+    Analyze(analyze::AnalyzeArgs),
     /// List every rule: id, severity, profile and title.
     Rules {
         /// human: a table; json: full metadata; markdown: docs/rules.md.
@@ -96,6 +101,7 @@ pub fn run() -> u8 {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Analyze(args) => analyze::run(args),
         Command::Rules { format } => run_rules(format),
         Command::Explain { rule } => run_explain(&rule),
         Command::Blueprint(command) => run_blueprint(command),

@@ -325,9 +325,23 @@ impl Evaluation {
     /// Config waivers that match nothing here are not reported: they may be
     /// about other objects.
     pub fn check(&self, objects: &[&Object]) -> Outcome {
+        self.check_objects(objects, false)
+    }
+
+    /// Checks a complete set of objects that was not read from files (a
+    /// cluster's): [`Evaluation::check`], and the Blueprint's own rules,
+    /// which report the components the set lacks.
+    pub fn check_set(&self, objects: &[&Object]) -> Outcome {
+        self.check_objects(objects, true)
+    }
+
+    fn check_objects(&self, objects: &[&Object], whole_set: bool) -> Outcome {
         let mut raw = Raw::default();
         if let Some(bundled) = &self.bundled {
             raw.add(bundled.evaluate(objects));
+            if whole_set {
+                raw.add(bundled.evaluate_blueprint());
+            }
         }
         if let Some(conftest) = &self.guard.conftest {
             raw.add_user(conftest.evaluate_objects(objects));

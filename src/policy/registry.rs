@@ -39,6 +39,9 @@ pub enum Profile {
     Input,
     /// Rules that hold manifests to a Blueprint; on whenever one is given.
     Spec,
+    /// Analyzers of a live cluster (`guard analyze`): health, resource use
+    /// and drift, read from object status, events and logs.
+    Live,
 }
 
 impl Profile {
@@ -49,6 +52,7 @@ impl Profile {
             Profile::BestPractice => "best-practice",
             Profile::Input => "input",
             Profile::Spec => "spec",
+            Profile::Live => "live",
         }
     }
 }
@@ -104,6 +108,8 @@ impl ProfileSelection {
 
     pub fn includes(self, profile: Profile) -> bool {
         match (self, profile) {
+            // Analyzers read a live cluster; no profile of manifest rules has them.
+            (_, Profile::Live) => false,
             (_, Profile::Input | Profile::Spec) | (ProfileSelection::All, _) => true,
             (ProfileSelection::Baseline, p) => p == Profile::Baseline,
             (ProfileSelection::Restricted, p) => {

@@ -68,11 +68,12 @@ pub fn render_compact(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             None if f.path.is_empty() => write!(out, "{}: ", f.object)?,
             None => write!(out, "{} {}: ", f.object, f.path)?,
         }
-        write!(
-            out,
-            "{}[{}] {} ({})",
-            f.severity, f.rule, f.message, f.object
-        )?;
+        write!(out, "{}[{}] {}", f.severity, f.rule, f.message)?;
+        // A file position does not say which object; a cluster object's
+        // name is already in front.
+        if f.location.is_some() {
+            write!(out, " ({})", f.object)?;
+        }
         match &f.spec_location {
             Some(s) => writeln!(out, " [required by {}:{}:{}]", s.file, s.line, s.column)?,
             None => writeln!(out)?,
@@ -84,14 +85,22 @@ pub fn render_compact(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 fn summary_line(report: &Report) -> String {
     let s = &report.summary;
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    // Objects from a cluster come from no file.
+    let read = if s.files == 0 && s.documents > 0 {
+        plural(s.documents, "object")
+    } else {
+        format!(
+            "{} and {}",
+            plural(s.documents, "object"),
+            plural(s.files, "file")
+        )
+    };
     let mut line = format!(
-        "{} ({} error, {} warning, {} info) in {} and {}",
+        "{} ({} error, {} warning, {} info) in {read}",
         plural(s.findings, "finding"),
         s.errors,
         s.warnings,
         s.infos,
-        plural(s.documents, "object"),
-        plural(s.files, "file"),
     );
     if s.suppressed > 0 {
         line.push_str(&format!("; {} suppressed", s.suppressed));
