@@ -7,6 +7,8 @@ use regorus::Value;
 
 /// Events kept per finding: the newest, as `kubectl describe` shows them.
 const EVENTS: usize = 10;
+/// Normal events kept beside the warnings.
+const NORMAL_EVENTS: usize = 3;
 /// Log lines kept per container.
 const LOG_LINES: usize = 20;
 
@@ -19,13 +21,24 @@ pub fn events(snapshot: &Snapshot, objects: &[&Object]) -> Vec<Event> {
             found.push((event_time(event), convert(event, &object.id)));
         }
     }
+    // Warnings explain problems; the normal events around them only
+    // give the timeline, so a few of them are enough.
     found.sort_by(|(a_time, a), (b_time, b)| {
-        b_time
-            .cmp(a_time)
-            .then_with(|| (b.kind == "Warning").cmp(&(a.kind == "Warning")))
+        (b.kind == "Warning")
+            .cmp(&(a.kind == "Warning"))
+            .then_with(|| b_time.cmp(a_time))
     });
     found.dedup_by(|(_, a), (_, b)| a == b);
-    found.into_iter().take(EVENTS).map(|(_, e)| e).collect()
+    let mut normal = 0;
+    found
+        .into_iter()
+        .map(|(_, e)| e)
+        .filter(|e| {
+            normal += usize::from(e.kind != "Warning");
+            e.kind == "Warning" || normal <= NORMAL_EVENTS
+        })
+        .take(EVENTS)
+        .collect()
 }
 
 fn convert(event: &Object, about: &ObjectRef) -> Event {

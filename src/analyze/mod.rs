@@ -199,7 +199,19 @@ pub fn analyze(guard: &Guard, snapshot: &Snapshot, scope: &Scope) -> Report {
         blueprint: settings.blueprint.as_deref(),
         scope,
     };
-    let mut findings = run_analyzers(&context);
+    // The config's `rules:` turn analyzers off and change their severity,
+    // as they do the bundled rules'.
+    let selection = &settings.selection;
+    let mut findings: Vec<Finding> = run_analyzers(&context)
+        .into_iter()
+        .filter(|f| !selection.disabled.contains(&f.rule))
+        .map(|mut f| {
+            if let Some(severity) = selection.severity.get(&f.rule) {
+                f.severity = *severity;
+            }
+            f
+        })
+        .collect();
     let mut errors: Vec<Diagnostic> = snapshot.diagnostics.clone();
     let audit = audit::audit(guard, &context);
     findings.extend(audit.findings);

@@ -123,8 +123,12 @@ fn print_diagnostic(diagnostic: &Diagnostic) -> u8 {
     diagnostic.kind().exit_code()
 }
 
+/// The bundled rules and the analyzers of `guard analyze`, by id.
 fn registry_or_exit() -> Result<Vec<Rule>, u8> {
-    load_registry().map_err(|error| print_diagnostic(&error))
+    let mut rules = load_registry().map_err(|error| print_diagnostic(&error))?;
+    rules.extend(guard::analyze::rules());
+    rules.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(rules)
 }
 
 fn run_rules(format: RulesFormat) -> u8 {

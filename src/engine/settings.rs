@@ -152,7 +152,8 @@ impl Settings {
             ..Selection::default()
         };
         for (id, setting) in &config.rules {
-            if !registry.iter().any(|r| &r.id == id) {
+            let analyzer = crate::analyze::ANALYZERS.iter().any(|a| a.id == id);
+            if !analyzer && !registry.iter().any(|r| &r.id == id) {
                 let file = config.file.as_deref().unwrap_or(Path::new(".guard.yaml"));
                 return Err(Diagnostic::new(
                     Code::RuleUnknown,

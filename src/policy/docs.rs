@@ -137,7 +137,8 @@ pub fn rules_markdown(rules: &[Rule]) -> String {
          do not edit by hand (a test fails when this file is stale).\n\n\
          Profiles: `baseline` and `restricted` are the Pod Security Standards levels \
          (`--profile restricted` runs both); `best-practice` holds the reliability, exposure, RBAC \
-         and hygiene rules; `input` rules check the input itself and always run.\n\n\
+         and hygiene rules; `input` rules check the input itself and always run; `live` rules are \
+         the analyzers of `guard analyze`, which read a cluster's status, events, logs and metrics.\n\n\
          | id | title | severity | profile | PSS | kube-linter | Polaris | kube-score |\n\
          |---|---|---|---|---|---|---|---|\n",
     );

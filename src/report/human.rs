@@ -40,6 +40,7 @@ pub fn render(report: &Report, options: RenderOptions, out: &mut dyn Write) -> i
             report
                 .findings
                 .par_iter()
+                .filter(|finding| finding.location.is_some())
                 .map(|finding| Snippet::finding(finding, &sources)),
         )
         .map(|diagnostic| {
@@ -49,6 +50,14 @@ pub fn render(report: &Report, options: RenderOptions, out: &mut dyn Write) -> i
         .collect();
     for text in snippets {
         out.write_all(text.map_err(io::Error::other)?.as_bytes())?;
+    }
+    let unplaced: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.location.is_none())
+        .collect();
+    if !unplaced.is_empty() {
+        super::live::render(&unplaced, options, out)?;
     }
     writeln!(out, "{}", summary_line(report))
 }

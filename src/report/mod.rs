@@ -5,6 +5,7 @@ pub mod github;
 pub mod human;
 pub mod json;
 pub mod junit;
+mod live;
 mod pretty;
 pub mod sarif;
 
