@@ -45,6 +45,10 @@ pub struct AnalyzeArgs {
     /// Seconds to wait for each request to the API server.
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     request_timeout: u64,
+    /// Objects per list page, as kubectl's --chunk-size: smaller pages put
+    /// less load on the API server per request.
+    #[arg(long, value_name = "N", default_value_t = 500)]
+    chunk_size: u32,
     /// Output format.
     #[arg(long, short = 'f', value_parser = format_parser(), default_value = "human")]
     format: Format,
@@ -143,6 +147,7 @@ fn read_snapshot(args: &AnalyzeArgs) -> Result<(Snapshot, Scope), Diagnostic> {
             kubeconfig: args.kubeconfig.clone(),
             context: args.context.clone(),
             timeout: Duration::from_secs(args.request_timeout.max(1)),
+            page_size: args.chunk_size,
         })
         .await?;
         let namespaces = match (&args.namespace, args.all_namespaces) {

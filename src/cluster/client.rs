@@ -18,6 +18,8 @@ pub struct ConnectOptions {
     pub context: Option<String>,
     /// The limit on each request (a list page, a log).
     pub timeout: Duration,
+    /// Objects per list page (`limit`), as kubectl's `--chunk-size`.
+    pub page_size: u32,
 }
 
 impl Default for ConnectOptions {
@@ -26,6 +28,7 @@ impl Default for ConnectOptions {
             kubeconfig: None,
             context: None,
             timeout: Duration::from_secs(30),
+            page_size: 500,
         }
     }
 }
@@ -35,6 +38,7 @@ impl Default for ConnectOptions {
 pub struct Cluster {
     client: kube::Client,
     timeout: Duration,
+    pub(crate) page_size: u32,
     /// How often a request answered 429 is tried again.
     retries: u32,
 }
@@ -56,9 +60,11 @@ impl Cluster {
     /// Connects as kubectl would: the given kubeconfig and context, else
     /// the standard kubeconfig locations, else the in-cluster config.
     pub async fn connect(options: &ConnectOptions) -> Result<Cluster, Diagnostic> {
-        let unreachable = |e: String| {
+        // A kubeconfig that cannot be read, or that names no such context,
+        // is the caller's to fix, like a bad flag.
+        let misconfigured = |e: String| {
             Diagnostic::new(
-                Code::ClusterUnreachable,
+                Code::Usage,
                 format!("cannot configure the cluster client: {e}"),
             )
             .help("check --kubeconfig and --context (kubectl config get-contexts lists them)")
@@ -70,29 +76,37 @@ impl Cluster {
         let mut config = match &options.kubeconfig {
             Some(path) => {
                 let kubeconfig = Kubeconfig::read_from(path)
-                    .map_err(|e| unreachable(format!("{}: {e}", path.display())))?;
+                    .map_err(|e| misconfigured(format!("{}: {e}", path.display())))?;
                 kube::Config::from_custom_kubeconfig(kubeconfig, &kube_options)
                     .await
-                    .map_err(|e| unreachable(e.to_string()))?
+                    .map_err(|e| misconfigured(e.to_string()))?
             }
             None if options.context.is_some() => kube::Config::from_kubeconfig(&kube_options)
                 .await
-                .map_err(|e| unreachable(e.to_string()))?,
+                .map_err(|e| misconfigured(e.to_string()))?,
             None => kube::Config::infer()
                 .await
-                .map_err(|e| unreachable(e.to_string()))?,
+                .map_err(|e| misconfigured(e.to_string()))?,
         };
         config.connect_timeout = Some(options.timeout);
         config.read_timeout = Some(options.timeout);
-        let client = kube::Client::try_from(config).map_err(|e| unreachable(e.to_string()))?;
-        Ok(Cluster::from_client(client, options.timeout))
+        let client = kube::Client::try_from(config).map_err(|e| {
+            Diagnostic::new(
+                Code::ClusterUnreachable,
+                format!("cannot build the cluster client: {e}"),
+            )
+            .help("check the kubeconfig's certificates (kubectl get --raw /version tries them)")
+        })?;
+        Ok(Cluster::from_client(client, options))
     }
 
-    /// A cluster reached through an existing client.
-    pub fn from_client(client: kube::Client, timeout: Duration) -> Cluster {
+    /// A cluster reached through an existing client, with the time limit
+    /// and page size of `options`.
+    pub fn from_client(client: kube::Client, options: &ConnectOptions) -> Cluster {
         Cluster {
             client,
-            timeout,
+            timeout: options.timeout,
+            page_size: options.page_size.max(1),
             retries: 4,
         }
     }

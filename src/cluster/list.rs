@@ -9,8 +9,6 @@ use crate::core::{Code, Diagnostic, Object};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-/// Objects per page: the size kubectl's `--chunk-size` defaults to.
-const PAGE: u32 = 500;
 /// Lists started again after their continue token expired (410 Gone).
 const RESTARTS: u32 = 2;
 /// Lists in flight at once: enough to hide latency, few enough not to load
@@ -92,7 +90,7 @@ impl Cluster {
             let mut items = Vec::new();
             let mut token: Option<String> = None;
             loop {
-                let mut query = format!("{path}?limit={PAGE}");
+                let mut query = format!("{path}?limit={}", self.page_size);
                 if let Some(token) = &token {
                     query.push_str("&continue=");
                     query.push_str(&percent_encode(token));
