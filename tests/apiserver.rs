@@ -9,7 +9,10 @@ use apiserver::{ApiServer, Fault, Scenario};
 use futures_util::StreamExt;
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{ConfigMap, Event, Node, Pod};
-use kube::api::{Api, DeleteParams, ListParams, LogParams, Patch, PatchParams, PostParams, WatchEvent, WatchParams};
+use kube::api::{
+    Api, DeleteParams, ListParams, LogParams, Patch, PatchParams, PostParams, WatchEvent,
+    WatchParams,
+};
 use kube::discovery::{Discovery, Scope};
 use serde_json::{Value, json};
 
@@ -33,17 +36,31 @@ async fn lists_pods_across_namespaces() {
     let server = healthy().await;
     let pods: Api<Pod> = Api::all(server.client().await);
     let list = pods.list(&ListParams::default()).await.expect("list pods");
-    let names: Vec<String> = list.items.iter().map(|p| p.metadata.name.clone().unwrap_or_default()).collect();
+    let names: Vec<String> = list
+        .items
+        .iter()
+        .map(|p| p.metadata.name.clone().unwrap_or_default())
+        .collect();
     assert_eq!(names, [WEB_POD, RESTARTED_POD]);
-    assert!(list.metadata.resource_version.is_some_and(|rv| !rv.is_empty()));
-    assert_eq!(server.requests().last().map(|r| r.uri.clone()).as_deref(), Some("/api/v1/pods?"));
+    assert!(
+        list.metadata
+            .resource_version
+            .is_some_and(|rv| !rv.is_empty())
+    );
+    assert_eq!(
+        server.requests().last().map(|r| r.uri.clone()).as_deref(),
+        Some("/api/v1/pods?")
+    );
 }
 
 #[tokio::test]
 async fn paginates_with_continue_tokens() {
     let server = healthy().await;
     let config_maps: Api<ConfigMap> = Api::all(server.client().await);
-    let first = config_maps.list(&ListParams::default().limit(2)).await.expect("first page");
+    let first = config_maps
+        .list(&ListParams::default().limit(2))
+        .await
+        .expect("first page");
     assert_eq!(first.items.len(), 2);
     assert_eq!(first.metadata.remaining_item_count, Some(1));
     let token = first.metadata.continue_.clone().expect("a continue token");
@@ -53,7 +70,10 @@ async fn paginates_with_continue_tokens() {
         .expect("second page");
     assert_eq!(second.items.len(), 1);
     assert_eq!(second.metadata.continue_, None);
-    assert_eq!(second.metadata.resource_version, first.metadata.resource_version);
+    assert_eq!(
+        second.metadata.resource_version,
+        first.metadata.resource_version
+    );
     let namespaces: Vec<String> = first
         .items
         .iter()
@@ -61,7 +81,11 @@ async fn paginates_with_continue_tokens() {
         .map(|c| c.metadata.namespace.clone().unwrap_or_default())
         .collect();
     assert_eq!(namespaces, ["default", "kube-system", "shop"]);
-    let lists = server.requests().iter().filter(|r| r.path() == "/api/v1/configmaps").count();
+    let lists = server
+        .requests()
+        .iter()
+        .filter(|r| r.path() == "/api/v1/configmaps")
+        .count();
     assert_eq!(lists, 2);
 }
 
@@ -69,7 +93,10 @@ async fn paginates_with_continue_tokens() {
 async fn a_stale_continue_token_is_expired() {
     let server = healthy().await;
     let config_maps: Api<ConfigMap> = Api::all(server.client().await);
-    let first = config_maps.list(&ListParams::default().limit(1)).await.expect("first page");
+    let first = config_maps
+        .list(&ListParams::default().limit(1))
+        .await
+        .expect("first page");
     let token = first.metadata.continue_.expect("a continue token");
     server.put_object(json!({
         "apiVersion": "v1", "kind": "ConfigMap",
@@ -82,7 +109,10 @@ async fn a_stale_continue_token_is_expired() {
         .expect_err("the token is too old");
     let (code, reason, message) = api_error(error);
     assert_eq!((code, reason.as_str()), (410, "Expired"));
-    assert!(message.starts_with("The provided continue parameter is too old"), "{message}");
+    assert!(
+        message.starts_with("The provided continue parameter is too old"),
+        "{message}"
+    );
 }
 
 #[tokio::test]
@@ -90,15 +120,22 @@ async fn discovery_lists_the_served_groups() {
     let server = healthy().await;
     for aggregated in [false, true] {
         let discovery = Discovery::new(server.client().await);
-        let discovery = if aggregated { discovery.run_aggregated().await } else { discovery.run().await }
-            .expect("discovery runs");
+        let discovery = if aggregated {
+            discovery.run_aggregated().await
+        } else {
+            discovery.run().await
+        }
+        .expect("discovery runs");
         let apps = discovery.get("apps").expect("apps group");
         let (resource, capabilities) = apps.recommended_kind("Deployment").expect("deployments");
         assert_eq!(resource.plural, "deployments");
         assert_eq!(capabilities.scope, Scope::Namespaced);
         let core = discovery.get("").expect("core group");
         let (nodes, capabilities) = core.recommended_kind("Node").expect("nodes");
-        assert_eq!((nodes.plural.as_str(), capabilities.scope), ("nodes", Scope::Cluster));
+        assert_eq!(
+            (nodes.plural.as_str(), capabilities.scope),
+            ("nodes", Scope::Cluster)
+        );
         assert!(discovery.has_group("metrics.k8s.io"));
         assert!(discovery.has_group("gateway.networking.k8s.io"));
     }
@@ -108,33 +145,63 @@ async fn discovery_lists_the_served_groups() {
 async fn a_scenario_can_serve_fewer_apis() {
     let scenario = Scenario::load(HEALTHY).serving(&["pods", "namespaces", "deployments.apps"]);
     let server = ApiServer::start(scenario).await;
-    let discovery = Discovery::new(server.client().await).run().await.expect("discovery runs");
+    let discovery = Discovery::new(server.client().await)
+        .run()
+        .await
+        .expect("discovery runs");
     assert!(!discovery.has_group("metrics.k8s.io"));
     let core = discovery.get("").expect("core group");
     assert!(core.recommended_kind("Node").is_none());
     let nodes: Api<Node> = Api::all(server.client().await);
-    let (code, _, message) = api_error(nodes.list(&ListParams::default()).await.expect_err("nodes are not served"));
+    let (code, _, message) = api_error(
+        nodes
+            .list(&ListParams::default())
+            .await
+            .expect_err("nodes are not served"),
+    );
     assert_eq!((code, message.as_str()), (404, "404 page not found"));
 }
 
 async fn pod_names(server: &ApiServer, selector: &str) -> Vec<String> {
     let pods: Api<Pod> = Api::all(server.client().await);
-    let list = pods.list(&ListParams::default().labels(selector)).await.expect("list pods");
-    list.items.into_iter().map(|p| p.metadata.name.unwrap_or_default()).collect()
+    let list = pods
+        .list(&ListParams::default().labels(selector))
+        .await
+        .expect("list pods");
+    list.items
+        .into_iter()
+        .map(|p| p.metadata.name.unwrap_or_default())
+        .collect()
 }
 
 #[tokio::test]
 async fn label_selectors_filter_lists() {
     let server = healthy().await;
     let both = [WEB_POD, RESTARTED_POD];
-    for selector in ["app=web", "app==web", "app in (api,web)", "pod-template-hash", "!team", "app notin (api)"] {
+    for selector in [
+        "app=web",
+        "app==web",
+        "app in (api,web)",
+        "pod-template-hash",
+        "!team",
+        "app notin (api)",
+    ] {
         assert_eq!(pod_names(&server, selector).await, both, "{selector}");
     }
-    for selector in ["app!=web", "app in (api)", "!app", "app=web,team=payments", "app notin (web)"] {
+    for selector in [
+        "app!=web",
+        "app in (api)",
+        "!app",
+        "app=web,team=payments",
+        "app notin (web)",
+    ] {
         assert!(pod_names(&server, selector).await.is_empty(), "{selector}");
     }
     let pods: Api<Pod> = Api::all(server.client().await);
-    let error = pods.list(&ListParams::default().labels("app in web")).await.expect_err("bad selector");
+    let error = pods
+        .list(&ListParams::default().labels("app in web"))
+        .await
+        .expect_err("bad selector");
     assert_eq!(api_error(error).0, 400);
 }
 
@@ -143,8 +210,15 @@ async fn field_selectors_pick_events_of_one_object() {
     let server = healthy().await;
     let events: Api<Event> = Api::namespaced(server.client().await, "shop");
     let selector = format!("involvedObject.kind=Pod,involvedObject.name={RESTARTED_POD}");
-    let list = events.list(&ListParams::default().fields(&selector)).await.expect("events");
-    let reasons: Vec<String> = list.items.iter().map(|e| e.reason.clone().unwrap_or_default()).collect();
+    let list = events
+        .list(&ListParams::default().fields(&selector))
+        .await
+        .expect("events");
+    let reasons: Vec<String> = list
+        .items
+        .iter()
+        .map(|e| e.reason.clone().unwrap_or_default())
+        .collect();
     assert_eq!(reasons, ["Scheduled", "Pulled", "Created", "Started"]);
     assert_eq!(list.metadata.remaining_item_count, None);
     let pods: Api<Pod> = Api::all(server.client().await);
@@ -153,9 +227,15 @@ async fn field_selectors_pick_events_of_one_object() {
         .await
         .expect("pods on worker-1");
     assert_eq!(on_worker.items.len(), 2);
-    let error = pods.list(&ListParams::default().fields("spec.color=blue")).await.expect_err("unknown field");
+    let error = pods
+        .list(&ListParams::default().fields("spec.color=blue"))
+        .await
+        .expect_err("unknown field");
     let (code, _, message) = api_error(error);
-    assert_eq!((code, message.as_str()), (400, "field label not supported: spec.color"));
+    assert_eq!(
+        (code, message.as_str()),
+        (400, "field label not supported: spec.color")
+    );
 }
 
 #[tokio::test]
@@ -179,30 +259,66 @@ async fn list_items_carry_no_kind_but_named_gets_do() {
 async fn logs_current_previous_and_trimmed() {
     let server = healthy().await;
     let pods: Api<Pod> = Api::namespaced(server.client().await, "shop");
-    let current = pods.logs(RESTARTED_POD, &LogParams::default()).await.expect("current log");
-    assert!(current.starts_with("{\"time\":\"2026-12-03T14:02:12Z\""), "{current}");
+    let current = pods
+        .logs(RESTARTED_POD, &LogParams::default())
+        .await
+        .expect("current log");
+    assert!(
+        current.starts_with("{\"time\":\"2026-12-03T14:02:12Z\""),
+        "{current}"
+    );
     let previous = pods
-        .logs(RESTARTED_POD, &LogParams { previous: true, ..LogParams::default() })
+        .logs(
+            RESTARTED_POD,
+            &LogParams {
+                previous: true,
+                ..LogParams::default()
+            },
+        )
         .await
         .expect("previous log");
-    assert!(previous.ends_with("\"msg\":\"shutdown complete\"}\n"), "{previous}");
+    assert!(
+        previous.ends_with("\"msg\":\"shutdown complete\"}\n"),
+        "{previous}"
+    );
     let tail = pods
-        .logs(WEB_POD, &LogParams { tail_lines: Some(2), ..LogParams::default() })
+        .logs(
+            WEB_POD,
+            &LogParams {
+                tail_lines: Some(2),
+                ..LogParams::default()
+            },
+        )
         .await
         .expect("tail");
     assert_eq!(tail.lines().count(), 2);
     let limited = pods
-        .logs(WEB_POD, &LogParams { limit_bytes: Some(10), ..LogParams::default() })
+        .logs(
+            WEB_POD,
+            &LogParams {
+                limit_bytes: Some(10),
+                ..LogParams::default()
+            },
+        )
         .await
         .expect("limited");
     assert_eq!(limited, "{\"time\":\"2");
     let error = pods
-        .logs(WEB_POD, &LogParams { previous: true, ..LogParams::default() })
+        .logs(
+            WEB_POD,
+            &LogParams {
+                previous: true,
+                ..LogParams::default()
+            },
+        )
         .await
         .expect_err("no previous instance");
     let (code, reason, message) = api_error(error);
     assert_eq!((code, reason.as_str()), (400, "BadRequest"));
-    assert_eq!(message, format!("previous terminated container \"web\" in pod \"{WEB_POD}\" not found"));
+    assert_eq!(
+        message,
+        format!("previous terminated container \"web\" in pod \"{WEB_POD}\" not found")
+    );
 }
 
 #[tokio::test]
@@ -212,17 +328,39 @@ async fn a_cluster_info_dump_loads_with_its_logs() {
     let pod = pods.get(WEB_POD).await.expect("the dumped pod");
     assert_eq!(pod.spec.map(|s| s.containers.len()), Some(2));
     let nodes: Api<Node> = Api::all(server.client().await);
-    assert_eq!(nodes.list(&ListParams::default()).await.expect("nodes").items.len(), 2);
-    let error = pods.logs(WEB_POD, &LogParams::default()).await.expect_err("two containers");
+    assert_eq!(
+        nodes
+            .list(&ListParams::default())
+            .await
+            .expect("nodes")
+            .items
+            .len(),
+        2
+    );
+    let error = pods
+        .logs(WEB_POD, &LogParams::default())
+        .await
+        .expect_err("two containers");
     assert_eq!(
         api_error(error).2,
-        format!("a container name must be specified for pod {WEB_POD}, choose one of: [web log-shipper]")
+        format!(
+            "a container name must be specified for pod {WEB_POD}, choose one of: [web log-shipper]"
+        )
     );
     let shipper = pods
-        .logs(WEB_POD, &LogParams { container: Some("log-shipper".to_string()), ..LogParams::default() })
+        .logs(
+            WEB_POD,
+            &LogParams {
+                container: Some("log-shipper".to_string()),
+                ..LogParams::default()
+            },
+        )
         .await
         .expect("sidecar log");
-    assert_eq!(shipper, "2026-12-01T10:15:05Z INFO shipping /var/log/web to stdout\n");
+    assert_eq!(
+        shipper,
+        "2026-12-01T10:15:05Z INFO shipping /var/log/web to stdout\n"
+    );
 }
 
 #[tokio::test]
@@ -241,14 +379,23 @@ async fn injected_faults_decode_as_api_errors() {
     ];
     for (fault, code, reason) in cases {
         server.fail(fault.for_resource("pods").once());
-        let error = pods.list(&ListParams::default()).await.expect_err("the fault hits");
+        let error = pods
+            .list(&ListParams::default())
+            .await
+            .expect_err("the fault hits");
         let decoded = api_error(error);
         assert_eq!((decoded.0, decoded.1.as_str()), (code, reason));
     }
-    pods.list(&ListParams::default()).await.expect("faults were used up");
+    pods.list(&ListParams::default())
+        .await
+        .expect("faults were used up");
 
     server.fail(Fault::forbidden().at_path("/api/v1/pods"));
-    let (_, _, message) = api_error(pods.list(&ListParams::default()).await.expect_err("forbidden"));
+    let (_, _, message) = api_error(
+        pods.list(&ListParams::default())
+            .await
+            .expect_err("forbidden"),
+    );
     assert_eq!(
         message,
         "pods is forbidden: User \"system:serviceaccount:guard-system:guard\" cannot list resource \"pods\" in API group \"\" at the cluster scope"
@@ -261,30 +408,62 @@ async fn injected_faults_decode_as_api_errors() {
         "deployments.apps \"web\" is forbidden: User \"system:serviceaccount:guard-system:guard\" cannot get resource \"deployments\" in API group \"apps\" in the namespace \"shop\""
     );
     let (code, _, message) = api_error(deployments.get("api").await.expect_err("missing"));
-    assert_eq!((code, message.as_str()), (403, "deployments.apps \"api\" is forbidden: User \"system:serviceaccount:guard-system:guard\" cannot get resource \"deployments\" in API group \"apps\" in the namespace \"shop\""));
+    assert_eq!(
+        (code, message.as_str()),
+        (
+            403,
+            "deployments.apps \"api\" is forbidden: User \"system:serviceaccount:guard-system:guard\" cannot get resource \"deployments\" in API group \"apps\" in the namespace \"shop\""
+        )
+    );
     server.clear_faults();
     let (code, reason, message) = api_error(deployments.get("api").await.expect_err("missing"));
-    assert_eq!((code, reason.as_str(), message.as_str()), (404, "NotFound", "deployments.apps \"api\" not found"));
+    assert_eq!(
+        (code, reason.as_str(), message.as_str()),
+        (404, "NotFound", "deployments.apps \"api\" not found")
+    );
 }
 
 #[tokio::test]
 async fn too_many_requests_carries_retry_after_and_kube_retries() {
     let server = healthy().await;
     let client = server.client().await;
-    server.fail(Fault::too_many_requests(1).at_path("/api/v1/namespaces").once());
-    let request = hyper::Request::get("/api/v1/namespaces").body(kube::client::Body::empty()).expect("request");
+    server.fail(
+        Fault::too_many_requests(1)
+            .at_path("/api/v1/namespaces")
+            .once(),
+    );
+    let request = hyper::Request::get("/api/v1/namespaces")
+        .body(kube::client::Body::empty())
+        .expect("request");
     let mut config = server.config().await;
     config.default_retry = false;
     let no_retry = kube::Client::try_from(config).expect("client");
     let response = no_retry.send(request).await.expect("a response");
     assert_eq!(response.status().as_u16(), 429);
-    assert_eq!(response.headers().get("Retry-After").and_then(|v| v.to_str().ok()), Some("1"));
+    assert_eq!(
+        response
+            .headers()
+            .get("Retry-After")
+            .and_then(|v| v.to_str().ok()),
+        Some("1")
+    );
 
-    server.fail(Fault::too_many_requests(1).at_path("/api/v1/namespaces").once());
+    server.fail(
+        Fault::too_many_requests(1)
+            .at_path("/api/v1/namespaces")
+            .once(),
+    );
     let namespaces: Api<k8s_openapi::api::core::v1::Namespace> = Api::all(client);
-    let list = namespaces.list(&ListParams::default()).await.expect("kube retries after the 429");
+    let list = namespaces
+        .list(&ListParams::default())
+        .await
+        .expect("kube retries after the 429");
     assert_eq!(list.items.len(), 3);
-    let attempts = server.requests().iter().filter(|r| r.path() == "/api/v1/namespaces").count();
+    let attempts = server
+        .requests()
+        .iter()
+        .filter(|r| r.path() == "/api/v1/namespaces")
+        .count();
     assert_eq!(attempts, 3);
 }
 
@@ -295,12 +474,22 @@ async fn requests_without_the_token_are_unauthorized() {
     config.auth_info.token = None;
     let client = kube::Client::try_from(config).expect("client");
     let pods: Api<Pod> = Api::all(client);
-    let (code, reason, _) = api_error(pods.list(&ListParams::default()).await.expect_err("no token"));
+    let (code, reason, _) = api_error(
+        pods.list(&ListParams::default())
+            .await
+            .expect_err("no token"),
+    );
     assert_eq!((code, reason.as_str()), (401, "Unauthorized"));
 }
 
-async fn next_event(stream: &mut (impl futures_util::Stream<Item = kube::Result<WatchEvent<ConfigMap>>> + Unpin)) -> WatchEvent<ConfigMap> {
-    stream.next().await.expect("the watch is open").expect("an event")
+async fn next_event(
+    stream: &mut (impl futures_util::Stream<Item = kube::Result<WatchEvent<ConfigMap>>> + Unpin),
+) -> WatchEvent<ConfigMap> {
+    stream
+        .next()
+        .await
+        .expect("the watch is open")
+        .expect("an event")
 }
 
 fn settings(mode: &str) -> Value {
@@ -316,17 +505,30 @@ async fn watches_see_changes_made_while_open() {
     let config_maps: Api<ConfigMap> = Api::namespaced(server.client().await, "shop");
     let revision = server.revision().to_string();
     let params = WatchParams::default().timeout(20);
-    let mut stream = config_maps.watch(&params, &revision).await.expect("watch").boxed();
+    let mut stream = config_maps
+        .watch(&params, &revision)
+        .await
+        .expect("watch")
+        .boxed();
     server.put_object(settings("fast"));
     let WatchEvent::Added(added) = next_event(&mut stream).await else {
         panic!("expected ADDED")
     };
-    assert_eq!(added.data.and_then(|d| d.get("mode").cloned()).as_deref(), Some("fast"));
+    assert_eq!(
+        added.data.and_then(|d| d.get("mode").cloned()).as_deref(),
+        Some("fast")
+    );
     assert!(added.metadata.uid.is_some());
     server.put_object(settings("safe"));
-    assert!(matches!(next_event(&mut stream).await, WatchEvent::Modified(_)));
+    assert!(matches!(
+        next_event(&mut stream).await,
+        WatchEvent::Modified(_)
+    ));
     assert!(server.delete_object("v1", "ConfigMap", "shop", "settings"));
-    assert!(matches!(next_event(&mut stream).await, WatchEvent::Deleted(_)));
+    assert!(matches!(
+        next_event(&mut stream).await,
+        WatchEvent::Deleted(_)
+    ));
     server.put_object(json!({
         "apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "elsewhere", "namespace": "default"}
     }));
@@ -342,11 +544,18 @@ async fn a_watch_ends_with_a_bookmark_at_its_timeout() {
     let server = healthy().await;
     let config_maps: Api<ConfigMap> = Api::namespaced(server.client().await, "shop");
     let params = WatchParams::default().timeout(1);
-    let mut stream = config_maps.watch(&params, &server.revision().to_string()).await.expect("watch").boxed();
+    let mut stream = config_maps
+        .watch(&params, &server.revision().to_string())
+        .await
+        .expect("watch")
+        .boxed();
     let WatchEvent::Bookmark(bookmark) = next_event(&mut stream).await else {
         panic!("expected a bookmark")
     };
-    assert_eq!(bookmark.metadata.resource_version, server.revision().to_string());
+    assert_eq!(
+        bookmark.metadata.resource_version,
+        server.revision().to_string()
+    );
     assert!(stream.next().await.is_none());
 }
 
@@ -357,7 +566,11 @@ async fn a_watch_from_a_compacted_revision_gets_410() {
     let old = server.revision().to_string();
     server.put_object(settings("fast"));
     server.compact();
-    let mut stream = config_maps.watch(&WatchParams::default().timeout(5), &old).await.expect("watch").boxed();
+    let mut stream = config_maps
+        .watch(&WatchParams::default().timeout(5), &old)
+        .await
+        .expect("watch")
+        .boxed();
     let WatchEvent::Error(status) = next_event(&mut stream).await else {
         panic!("expected an ERROR event")
     };
@@ -369,7 +582,11 @@ async fn a_watch_from_a_compacted_revision_gets_410() {
 async fn watch_from_zero_lists_current_objects_first() {
     let server = healthy().await;
     let config_maps: Api<ConfigMap> = Api::all(server.client().await);
-    let mut stream = config_maps.watch(&WatchParams::default().timeout(5), "0").await.expect("watch").boxed();
+    let mut stream = config_maps
+        .watch(&WatchParams::default().timeout(5), "0")
+        .await
+        .expect("watch")
+        .boxed();
     for namespace in ["default", "kube-system", "shop"] {
         let WatchEvent::Added(object) = next_event(&mut stream).await else {
             panic!("expected ADDED")
@@ -400,30 +617,54 @@ async fn server_side_apply_creates_updates_and_dry_runs() {
         .managed_fields
         .unwrap_or_default()
         .into_iter()
-        .map(|m| format!("{}:{}", m.manager.unwrap_or_default(), m.operation.unwrap_or_default()))
+        .map(|m| {
+            format!(
+                "{}:{}",
+                m.manager.unwrap_or_default(),
+                m.operation.unwrap_or_default()
+            )
+        })
         .collect();
     assert_eq!(managers, ["guard:Apply"]);
     let first_version = created.metadata.resource_version.expect("resourceVersion");
 
     let dry = config_maps
-        .patch("settings", &PatchParams::apply("guard").dry_run(), &Patch::Apply(settings("safe")))
+        .patch(
+            "settings",
+            &PatchParams::apply("guard").dry_run(),
+            &Patch::Apply(settings("safe")),
+        )
         .await
         .expect("dry-run apply");
-    assert_eq!(dry.data.and_then(|d| d.get("mode").cloned()).as_deref(), Some("safe"));
-    let stored = server.object("v1", "ConfigMap", "shop", "settings").expect("stored");
+    assert_eq!(
+        dry.data.and_then(|d| d.get("mode").cloned()).as_deref(),
+        Some("safe")
+    );
+    let stored = server
+        .object("v1", "ConfigMap", "shop", "settings")
+        .expect("stored");
     assert_eq!(stored["data"]["mode"], "fast");
-    assert_eq!(stored["metadata"]["resourceVersion"], first_version.as_str());
+    assert_eq!(
+        stored["metadata"]["resourceVersion"],
+        first_version.as_str()
+    );
 
     let same = config_maps
         .patch("settings", &params, &Patch::Apply(settings("fast")))
         .await
         .expect("no-op apply");
-    assert_eq!(same.metadata.resource_version.as_deref(), Some(first_version.as_str()));
+    assert_eq!(
+        same.metadata.resource_version.as_deref(),
+        Some(first_version.as_str())
+    );
     let updated = config_maps
         .patch("settings", &params, &Patch::Apply(settings("safe")))
         .await
         .expect("apply updates");
-    assert_ne!(updated.metadata.resource_version.as_deref(), Some(first_version.as_str()));
+    assert_ne!(
+        updated.metadata.resource_version.as_deref(),
+        Some(first_version.as_str())
+    );
     let writes = server.writes();
     assert_eq!(writes.len(), 4);
     assert!(writes.iter().all(|w| w.method == "PATCH"));
@@ -434,7 +675,11 @@ async fn apply_conflicts_with_another_managers_field_unless_forced() {
     let server = healthy().await;
     let deployments: Api<Deployment> = Api::namespaced(server.client().await, "shop");
     let error = deployments
-        .patch("web", &PatchParams::apply("guard"), &Patch::Apply(deployment_patch(3)))
+        .patch(
+            "web",
+            &PatchParams::apply("guard"),
+            &Patch::Apply(deployment_patch(3)),
+        )
         .await
         .expect_err("replicas belong to kubectl");
     let (code, reason, message) = api_error(error);
@@ -444,16 +689,26 @@ async fn apply_conflicts_with_another_managers_field_unless_forced() {
         "Apply failed with 1 conflict: conflict with \"kubectl-client-side-apply\" using apps/v1: .spec.replicas"
     );
     deployments
-        .patch("web", &PatchParams::apply("guard"), &Patch::Apply(deployment_patch(2)))
+        .patch(
+            "web",
+            &PatchParams::apply("guard"),
+            &Patch::Apply(deployment_patch(2)),
+        )
         .await
         .expect("the same value is no conflict");
     let forced = deployments
-        .patch("web", &PatchParams::apply("guard").force(), &Patch::Apply(deployment_patch(3)))
+        .patch(
+            "web",
+            &PatchParams::apply("guard").force(),
+            &Patch::Apply(deployment_patch(3)),
+        )
         .await
         .expect("forced apply");
     assert_eq!(forced.spec.and_then(|s| s.replicas), Some(3));
     assert_eq!(forced.metadata.generation, Some(2));
-    let stored = server.object("apps/v1", "Deployment", "shop", "web").expect("stored");
+    let stored = server
+        .object("apps/v1", "Deployment", "shop", "web")
+        .expect("stored");
     let guard_fields = stored["metadata"]["managedFields"]
         .as_array()
         .and_then(|entries| entries.iter().find(|e| e["manager"] == "guard"))
@@ -466,13 +721,29 @@ async fn create_and_delete_are_recorded_as_writes() {
     let server = healthy().await;
     let config_maps: Api<ConfigMap> = Api::namespaced(server.client().await, "shop");
     let object: ConfigMap = serde_json::from_value(settings("fast")).expect("a ConfigMap");
-    let created = config_maps.create(&PostParams::default(), &object).await.expect("create");
+    let created = config_maps
+        .create(&PostParams::default(), &object)
+        .await
+        .expect("create");
     assert!(created.metadata.uid.is_some() && created.metadata.creation_timestamp.is_some());
     let (code, reason, message) = api_error(
-        config_maps.create(&PostParams::default(), &object).await.expect_err("exists"),
+        config_maps
+            .create(&PostParams::default(), &object)
+            .await
+            .expect_err("exists"),
     );
-    assert_eq!((code, reason.as_str(), message.as_str()), (409, "AlreadyExists", "configmaps \"settings\" already exists"));
-    config_maps.delete("settings", &DeleteParams::default()).await.expect("delete");
+    assert_eq!(
+        (code, reason.as_str(), message.as_str()),
+        (
+            409,
+            "AlreadyExists",
+            "configmaps \"settings\" already exists"
+        )
+    );
+    config_maps
+        .delete("settings", &DeleteParams::default())
+        .await
+        .expect("delete");
     let (code, _, _) = api_error(config_maps.get("settings").await.expect_err("deleted"));
     assert_eq!(code, 404);
     let methods: Vec<String> = server.writes().into_iter().map(|w| w.method).collect();
@@ -483,11 +754,15 @@ async fn create_and_delete_are_recorded_as_writes() {
 async fn an_unknown_kind_fails_the_load() {
     let dir = std::env::temp_dir().join(format!("guard-scenario-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let widget = json!({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}});
+    let widget =
+        json!({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}});
     std::fs::write(dir.join("widgets.json"), widget.to_string()).expect("write");
     let error = Scenario::try_load(&dir).expect_err("Widget is unknown");
     std::fs::remove_dir_all(&dir).expect("cleanup");
-    assert!(error.ends_with("no resource type for kind \"Widget\" in \"example.com/v1\""), "{error}");
+    assert!(
+        error.ends_with("no resource type for kind \"Widget\" in \"example.com/v1\""),
+        "{error}"
+    );
 }
 
 #[tokio::test]
@@ -512,7 +787,10 @@ fn kubectl() -> Option<&'static str> {
     if works {
         return Some("kubectl");
     }
-    assert!(std::env::var_os("CI").is_none(), "kubectl is required in CI (.ci/run installs it)");
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "kubectl is required in CI (.ci/run installs it)"
+    );
     eprintln!("skipped: kubectl is not installed");
     None
 }
@@ -539,7 +817,10 @@ async fn run_kubectl(server: &ApiServer, args: &[&str]) -> String {
     .expect("kubectl runs");
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert!(output.status.success(), "kubectl failed\n--- stdout:\n{stdout}\n--- stderr:\n{stderr}");
+    assert!(
+        output.status.success(),
+        "kubectl failed\n--- stdout:\n{stdout}\n--- stderr:\n{stderr}"
+    );
     stdout
 }
 
@@ -550,10 +831,19 @@ async fn kubectl_gets_pods_in_all_namespaces() {
     }
     let server = healthy().await;
     let output = run_kubectl(&server, &["get", "pods", "-A"]).await;
-    let lines: Vec<Vec<&str>> = output.lines().map(|l| l.split_whitespace().collect()).collect();
-    assert_eq!(lines[0], ["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE"]);
+    let lines: Vec<Vec<&str>> = output
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(
+        lines[0],
+        ["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE"]
+    );
     assert_eq!(lines[1][..4], ["shop", WEB_POD, "1/1", "Running"]);
-    assert_eq!(lines[2][..5], ["shop", RESTARTED_POD, "1/1", "Running", "1"]);
+    assert_eq!(
+        lines[2][..5],
+        ["shop", RESTARTED_POD, "1/1", "Running", "1"]
+    );
     assert_eq!(lines.len(), 3);
     assert!(server.writes().is_empty());
 }
@@ -571,7 +861,12 @@ async fn kubectl_gets_deployments_as_json() {
     assert_eq!(list["items"][0]["apiVersion"], "apps/v1");
     assert_eq!(list["items"][0]["status"]["readyReplicas"], 2);
     let wide = run_kubectl(&server, &["get", "nodes", "-o", "wide"]).await;
-    assert!(wide.contains("cp-1") && wide.contains("control-plane") && wide.contains("containerd://2.1.1"), "{wide}");
+    assert!(
+        wide.contains("cp-1")
+            && wide.contains("control-plane")
+            && wide.contains("containerd://2.1.1"),
+        "{wide}"
+    );
 }
 
 #[tokio::test]
@@ -580,8 +875,15 @@ async fn kubectl_shows_previous_logs() {
         return;
     }
     let server = healthy().await;
-    let previous = run_kubectl(&server, &["logs", "-n", "shop", RESTARTED_POD, "--previous"]).await;
-    assert!(previous.ends_with("\"msg\":\"shutdown complete\"}\n"), "{previous}");
+    let previous = run_kubectl(
+        &server,
+        &["logs", "-n", "shop", RESTARTED_POD, "--previous"],
+    )
+    .await;
+    assert!(
+        previous.ends_with("\"msg\":\"shutdown complete\"}\n"),
+        "{previous}"
+    );
     let tail = run_kubectl(&server, &["logs", "-n", "shop", WEB_POD, "--tail", "1"]).await;
     assert_eq!(tail.lines().count(), 1);
     let log_requests: Vec<String> = server
@@ -590,7 +892,10 @@ async fn kubectl_shows_previous_logs() {
         .filter(|r| r.path().ends_with("/log"))
         .map(|r| r.uri)
         .collect();
-    assert!(log_requests[0].contains("previous=true"), "{log_requests:?}");
+    assert!(
+        log_requests[0].contains("previous=true"),
+        "{log_requests:?}"
+    );
 }
 
 #[tokio::test]
@@ -606,7 +911,10 @@ async fn kubectl_describes_a_pod_with_its_events() {
         "Reason:       Completed",
         "Successfully assigned shop/web-7c9d8f6b5d-9zq7m to worker-1",
     ] {
-        assert!(output.contains(expected), "missing {expected:?} in\n{output}");
+        assert!(
+            output.contains(expected),
+            "missing {expected:?} in\n{output}"
+        );
     }
     assert!(server.writes().is_empty());
 }

@@ -15,7 +15,7 @@ pub struct ResourceType {
     pub verbs: &'static [&'static str],
     pub short_names: &'static [&'static str],
     pub categories: &'static [&'static str],
-    /// Subresources other than `log`, which only pods have.
+    /// Whether it has a `status` subresource (pods' `log` goes by kind).
     pub has_status: bool,
 }
 
@@ -76,6 +76,7 @@ type Row = (
     bool,
 );
 
+#[rustfmt::skip]
 const ROWS: &[Row] = &[
     ("", "v1", "namespaces", "namespace", "Namespace", false, &["ns"], &[], true),
     ("", "v1", "pods", "pod", "Pod", true, &["po"], &["all"], true),
@@ -119,7 +120,17 @@ const ROWS: &[Row] = &[
 pub fn all() -> Vec<ResourceType> {
     ROWS.iter()
         .map(
-            |&(group, version, plural, singular, kind, namespaced, short_names, categories, has_status)| {
+            |&(
+                group,
+                version,
+                plural,
+                singular,
+                kind,
+                namespaced,
+                short_names,
+                categories,
+                has_status,
+            )| {
                 ResourceType {
                     group,
                     version,
@@ -251,7 +262,8 @@ pub fn resource_list(served: &[ResourceType], group: &str, version: &str) -> Opt
     } else {
         format!("{group}/{version}")
     };
-    let mut list = json!({"kind": "APIResourceList", "groupVersion": group_version, "resources": resources});
+    let mut list =
+        json!({"kind": "APIResourceList", "groupVersion": group_version, "resources": resources});
     if !group.is_empty() {
         list["apiVersion"] = json!("v1");
     }
@@ -259,7 +271,8 @@ pub fn resource_list(served: &[ResourceType], group: &str, version: &str) -> Opt
 }
 
 fn aggregated_resource(resource: &ResourceType) -> Value {
-    let response_kind = json!({"group": resource.group, "version": resource.version, "kind": resource.kind});
+    let response_kind =
+        json!({"group": resource.group, "version": resource.version, "kind": resource.kind});
     let mut entry = json!({
         "resource": resource.plural,
         "responseKind": response_kind,

@@ -9,7 +9,9 @@ pub enum FaultStatus {
     NotFound,
     /// 410 Expired, worded as for a stale continue token.
     Gone,
-    TooManyRequests { retry_after: u64 },
+    TooManyRequests {
+        retry_after: u64,
+    },
     InternalError,
 }
 

@@ -32,7 +32,8 @@ pub fn json_response(code: u16, value: &Value) -> Response<Body> {
 
 fn bytes_response(code: u16, content_type: &str, body: Vec<u8>) -> Response<Body> {
     let mut response = Response::new(Full::new(Bytes::from(body)).boxed());
-    *response.status_mut() = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    *response.status_mut() =
+        StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     if let Ok(value) = header::HeaderValue::from_str(content_type) {
         response.headers_mut().insert(header::CONTENT_TYPE, value);
     }
@@ -51,7 +52,11 @@ pub fn failure_response(failure: Failure) -> Response<Body> {
 
 /// What the API server answers for a path it has no handler for.
 fn page_not_found() -> Response<Body> {
-    bytes_response(404, "text/plain; charset=utf-8", b"404 page not found\n".to_vec())
+    bytes_response(
+        404,
+        "text/plain; charset=utf-8",
+        b"404 page not found\n".to_vec(),
+    )
 }
 
 /// The parts of a request the handlers read.
@@ -230,7 +235,11 @@ pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response
         .await
     {
         Ok(collected) => collected.to_bytes(),
-        Err(error) => return failure_response(status::bad_request(format!("reading the request body: {error}"))),
+        Err(error) => {
+            return failure_response(status::bad_request(format!(
+                "reading the request body: {error}"
+            )));
+        }
     };
     let call = Call {
         method,
@@ -245,24 +254,36 @@ pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response
         Route::Resource(request) => (Some(request.target(&shared)), verb(&call, request)),
         _ => (None, "get"),
     };
-    if let Some(failure) = fault::take(&mut lock(&shared.faults), &path, target.as_ref(), &shared.user, verb) {
+    if let Some(failure) = fault::take(
+        &mut lock(&shared.faults),
+        &path,
+        target.as_ref(),
+        &shared.user,
+        verb,
+    ) {
         return failure_response(failure);
     }
     let aggregated = call.accept.contains("as=APIGroupDiscoveryList");
     match route {
         Route::Version => json_response(200, &catalog::version()),
-        Route::CoreVersions if aggregated => discovery_response(catalog::aggregated(&shared.served, true)),
+        Route::CoreVersions if aggregated => {
+            discovery_response(catalog::aggregated(&shared.served, true))
+        }
         Route::CoreVersions => json_response(200, &catalog::core_versions()),
-        Route::Groups if aggregated => discovery_response(catalog::aggregated(&shared.served, false)),
+        Route::Groups if aggregated => {
+            discovery_response(catalog::aggregated(&shared.served, false))
+        }
         Route::Groups => json_response(200, &catalog::group_list(&shared.served)),
         Route::Group(name) => match catalog::group(&shared.served, &name) {
             Some(group) => json_response(200, &group),
             None => page_not_found(),
         },
-        Route::Resources(group, version) => match catalog::resource_list(&shared.served, &group, &version) {
-            Some(list) => json_response(200, &list),
-            None => page_not_found(),
-        },
+        Route::Resources(group, version) => {
+            match catalog::resource_list(&shared.served, &group, &version) {
+                Some(list) => json_response(200, &list),
+                None => page_not_found(),
+            }
+        }
         Route::Resource(request) => resource(&shared, &call, &request, verb).await,
         Route::Unknown => page_not_found(),
     }
@@ -276,11 +297,18 @@ fn discovery_response(document: Value) -> Response<Body> {
     )
 }
 
-async fn resource(shared: &Arc<Shared>, call: &Call, request: &ResourceRequest, verb: &str) -> Response<Body> {
+async fn resource(
+    shared: &Arc<Shared>,
+    call: &Call,
+    request: &ResourceRequest,
+    verb: &str,
+) -> Response<Body> {
     let resource = &shared.served[request.resource];
     let target = request.target(shared);
     match request.subresource.as_deref() {
-        Some("log") if resource.has_logs() && call.method == Method::GET => return logs(shared, call, request),
+        Some("log") if resource.has_logs() && call.method == Method::GET => {
+            return logs(shared, call, request);
+        }
         Some("status") if resource.has_status && call.method == Method::GET => {}
         Some(_) => return page_not_found(),
         None => {}
@@ -324,7 +352,10 @@ fn get(shared: &Shared, call: &Call, request: &ResourceRequest) -> Result<Respon
         let kind = shared.served[request.resource].kind;
         let metadata = json!({"resourceVersion": object["metadata"]["resourceVersion"]});
         let include = IncludeObject::parse(call.param("includeObject"));
-        return Ok(json_response(200, &table::table(kind, std::slice::from_ref(object), metadata, include)));
+        return Ok(json_response(
+            200,
+            &table::table(kind, std::slice::from_ref(object), metadata, include),
+        ));
     }
     Ok(json_response(200, object))
 }
@@ -337,10 +368,12 @@ struct Selectors {
 
 impl Selectors {
     fn parse(call: &Call, kind: &str) -> Result<Selectors, Failure> {
-        let labels = selector::LabelSelector::parse(call.param("labelSelector").unwrap_or_default())
-            .map_err(status::bad_request)?;
-        let fields = selector::FieldSelector::parse(kind, call.param("fieldSelector").unwrap_or_default())
-            .map_err(status::bad_request)?;
+        let labels =
+            selector::LabelSelector::parse(call.param("labelSelector").unwrap_or_default())
+                .map_err(status::bad_request)?;
+        let fields =
+            selector::FieldSelector::parse(kind, call.param("fieldSelector").unwrap_or_default())
+                .map_err(status::bad_request)?;
         Ok(Selectors { labels, fields })
     }
 
@@ -364,14 +397,24 @@ fn decode_continue(token: &str) -> Result<(u64, String, String), Failure> {
     let invalid = |why: &str| status::bad_request(format!("continue key is not valid: {why}"));
     let bytes = text::base64_decode(token).ok_or_else(|| invalid("illegal base64 data"))?;
     let value: Value = serde_json::from_slice(&bytes).map_err(|e| invalid(&e.to_string()))?;
-    let revision = value["rv"].as_u64().ok_or_else(|| invalid("no resource version"))?;
-    let start = value["start"].as_str().ok_or_else(|| invalid("no start key"))?;
+    let revision = value["rv"]
+        .as_u64()
+        .ok_or_else(|| invalid("no resource version"))?;
+    let start = value["start"]
+        .as_str()
+        .ok_or_else(|| invalid("no start key"))?;
     let start = start.trim_end_matches('\u{0}');
-    let (namespace, name) = start.split_once('/').ok_or_else(|| invalid("malformed start key"))?;
+    let (namespace, name) = start
+        .split_once('/')
+        .ok_or_else(|| invalid("malformed start key"))?;
     Ok((revision, namespace.to_string(), name.to_string()))
 }
 
-fn list(shared: &Shared, call: &Call, request: &ResourceRequest) -> Result<Response<Body>, Failure> {
+fn list(
+    shared: &Shared,
+    call: &Call,
+    request: &ResourceRequest,
+) -> Result<Response<Body>, Failure> {
     let resource = &shared.served[request.resource];
     let selectors = Selectors::parse(call, resource.kind)?;
     let limit = call
@@ -413,7 +456,10 @@ fn list(shared: &Shared, call: &Call, request: &ResourceRequest) -> Result<Respo
     if wants_table(call) {
         let objects: Vec<Value> = page.iter().map(|(_, o)| (*o).clone()).collect();
         let include = IncludeObject::parse(call.param("includeObject"));
-        return Ok(json_response(200, &table::table(resource.kind, &objects, metadata, include)));
+        return Ok(json_response(
+            200,
+            &table::table(resource.kind, &objects, metadata, include),
+        ));
     }
     let items: Vec<Value> = page.iter().map(|(_, object)| as_item(object)).collect();
     Ok(json_response(
@@ -434,8 +480,13 @@ impl hyper::body::Body for ChannelBody {
     type Data = Bytes;
     type Error = Infallible;
 
-    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
-        self.0.poll_recv(cx).map(|line| line.map(|bytes| Ok(Frame::data(bytes))))
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        self.0
+            .poll_recv(cx)
+            .map(|line| line.map(|bytes| Ok(Frame::data(bytes))))
     }
 }
 
@@ -570,13 +621,18 @@ fn watch(shared: &Arc<Shared>, call: &Call, request: &ResourceRequest) -> Respon
         }
     });
     let mut response = Response::new(ChannelBody(receiver).boxed());
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/json"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/json"),
+    );
     response
 }
 
-fn watched_line(request: &ResourceRequest, selectors: &Selectors, change: &Change) -> Option<Bytes> {
+fn watched_line(
+    request: &ResourceRequest,
+    selectors: &Selectors,
+    change: &Change,
+) -> Option<Bytes> {
     let in_namespace = request
         .namespace
         .as_deref()
@@ -636,7 +692,10 @@ fn logs_text(shared: &Shared, call: &Call, request: &ResourceRequest) -> Result<
                 containers.join(" ")
             );
             if !init_containers.is_empty() {
-                message.push_str(&format!(" or one of the init containers: [{}]", init_containers.join(" ")));
+                message.push_str(&format!(
+                    " or one of the init containers: [{}]",
+                    init_containers.join(" ")
+                ));
             }
             return Err(status::bad_request(message));
         }
@@ -674,12 +733,17 @@ fn logs_text(shared: &Shared, call: &Call, request: &ResourceRequest) -> Result<
 /// Applies tailLines, then limitBytes, as the kubelet does.
 fn trim_log(log: String, call: &Call) -> String {
     let mut log = log;
-    if let Some(tail) = call.param("tailLines").and_then(|t| t.parse::<usize>().ok()) {
+    if let Some(tail) = call
+        .param("tailLines")
+        .and_then(|t| t.parse::<usize>().ok())
+    {
         let lines: Vec<&str> = log.split_inclusive('\n').collect();
         let start = lines.len().saturating_sub(tail);
         log = lines[start..].concat();
     }
-    if let Some(limit) = call.param("limitBytes").and_then(|l| l.parse::<usize>().ok())
+    if let Some(limit) = call
+        .param("limitBytes")
+        .and_then(|l| l.parse::<usize>().ok())
         && limit < log.len()
     {
         let mut cut = limit;

@@ -83,7 +83,6 @@ impl Shared {
             .iter()
             .position(|r| r.kind == kind && r.api_version() == api_version)
     }
-
 }
 
 /// A running fake API server. Dropping it (or `stop`) shuts it down and
@@ -153,7 +152,11 @@ impl ApiServer {
         std::fs::write(&kubeconfig, kubeconfig_text(address, &tls.ca_pem))
             .unwrap_or_else(|e| panic!("writing {}: {e}", kubeconfig.display()));
 
-        let accept = tokio::spawn(serve(listener, TlsAcceptor::from(tls.config), Arc::clone(&shared)));
+        let accept = tokio::spawn(serve(
+            listener,
+            TlsAcceptor::from(tls.config),
+            Arc::clone(&shared),
+        ));
         ApiServer {
             address,
             shared,
@@ -178,9 +181,12 @@ impl ApiServer {
     pub async fn config(&self) -> kube::Config {
         let kubeconfig = kube::config::Kubeconfig::read_from(&self.kubeconfig)
             .unwrap_or_else(|e| panic!("reading the kubeconfig: {e}"));
-        kube::Config::from_custom_kubeconfig(kubeconfig, &kube::config::KubeConfigOptions::default())
-            .await
-            .unwrap_or_else(|e| panic!("kubeconfig to client config: {e}"))
+        kube::Config::from_custom_kubeconfig(
+            kubeconfig,
+            &kube::config::KubeConfigOptions::default(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("kubeconfig to client config: {e}"))
     }
 
     pub async fn client(&self) -> kube::Client {
@@ -195,7 +201,10 @@ impl ApiServer {
 
     /// The requests that could have changed something.
     pub fn writes(&self) -> Vec<RecordedRequest> {
-        self.requests().into_iter().filter(RecordedRequest::is_write).collect()
+        self.requests()
+            .into_iter()
+            .filter(RecordedRequest::is_write)
+            .collect()
     }
 
     pub fn clear_requests(&self) {
@@ -223,7 +232,13 @@ impl ApiServer {
     }
 
     /// An object as stored (with kind and apiVersion), if there is one.
-    pub fn object(&self, api_version: &str, kind: &str, namespace: &str, name: &str) -> Option<Value> {
+    pub fn object(
+        &self,
+        api_version: &str,
+        kind: &str,
+        namespace: &str,
+        name: &str,
+    ) -> Option<Value> {
         let index = self
             .shared
             .served
@@ -251,7 +266,13 @@ impl ApiServer {
     }
 
     /// Deletes an object; open watches see DELETED. False if it was absent.
-    pub fn delete_object(&self, api_version: &str, kind: &str, namespace: &str, name: &str) -> bool {
+    pub fn delete_object(
+        &self,
+        api_version: &str,
+        kind: &str,
+        namespace: &str,
+        name: &str,
+    ) -> bool {
         let Some(object) = self.object(api_version, kind, namespace, name) else {
             return false;
         };

@@ -37,7 +37,9 @@ impl Default for Scenario {
 /// implies, as clients do when they decode a typed list.
 fn items_of(list: &Value) -> Vec<Value> {
     let list_kind = list["kind"].as_str().unwrap_or_default();
-    let item_kind = list_kind.strip_suffix("List").filter(|kind| !kind.is_empty());
+    let item_kind = list_kind
+        .strip_suffix("List")
+        .filter(|kind| !kind.is_empty());
     let api_version = list["apiVersion"].as_str();
     let items = list["items"].as_array().cloned().unwrap_or_default();
     items
@@ -94,7 +96,8 @@ impl Scenario {
     /// a fixture that cannot be read fails the test that loads it.
     pub fn load(dir: impl AsRef<Path>) -> Scenario {
         let dir = dir.as_ref();
-        Scenario::try_load(dir).unwrap_or_else(|error| panic!("scenario {}: {error}", dir.display()))
+        Scenario::try_load(dir)
+            .unwrap_or_else(|error| panic!("scenario {}: {error}", dir.display()))
     }
 
     pub fn try_load(dir: impl AsRef<Path>) -> Result<Scenario, String> {
@@ -142,7 +145,8 @@ impl Scenario {
                     },
                 };
                 let text = read()?;
-                Ok(self.add_log(namespace, pod, container, text, previous))
+                self.add_log(namespace, pod, container, text, previous);
+                Ok(())
             }
             [namespace, pod, file] if file == "logs.txt" => {
                 for (container, text) in dump_log_sections(&read()?) {
@@ -159,7 +163,8 @@ impl Scenario {
                     vec![document]
                 };
                 for object in objects {
-                    self.add(object).map_err(|e| format!("{}: {e}", path.display()))?;
+                    self.add(object)
+                        .map_err(|e| format!("{}: {e}", path.display()))?;
                 }
                 Ok(())
             }
@@ -174,17 +179,33 @@ impl Scenario {
             .iter()
             .any(|r| r.kind == kind && r.api_version() == api_version);
         if !known {
-            return Err(format!("no resource type for kind {kind:?} in {api_version:?}"));
+            return Err(format!(
+                "no resource type for kind {kind:?} in {api_version:?}"
+            ));
         }
-        if object["metadata"]["name"].as_str().is_none_or(str::is_empty) {
+        if object["metadata"]["name"]
+            .as_str()
+            .is_none_or(str::is_empty)
+        {
             return Err(format!("a {kind} without metadata.name"));
         }
         self.objects.push(object);
         Ok(())
     }
 
-    fn add_log(&mut self, namespace: &str, pod: &str, container: &str, text: String, previous: bool) {
-        let key = (namespace.to_string(), pod.to_string(), container.to_string());
+    fn add_log(
+        &mut self,
+        namespace: &str,
+        pod: &str,
+        container: &str,
+        text: String,
+        previous: bool,
+    ) {
+        let key = (
+            namespace.to_string(),
+            pod.to_string(),
+            container.to_string(),
+        );
         let logs = self.logs.entry(key).or_default();
         if previous {
             logs.previous = Some(text);
@@ -206,7 +227,13 @@ impl Scenario {
         self
     }
 
-    pub fn with_previous_log(mut self, namespace: &str, pod: &str, container: &str, text: &str) -> Scenario {
+    pub fn with_previous_log(
+        mut self,
+        namespace: &str,
+        pod: &str,
+        container: &str,
+        text: &str,
+    ) -> Scenario {
         self.add_log(namespace, pod, container, text.to_string(), true);
         self
     }
@@ -219,7 +246,7 @@ impl Scenario {
     }
 
     /// The user the bearer token authenticates as, named in 403 messages.
-    pub fn as_user(mut self, user: &str) -> Scenario {
+    pub fn with_user(mut self, user: &str) -> Scenario {
         self.user = user.to_string();
         self
     }

@@ -56,6 +56,9 @@ fn value_set(text: &str) -> Option<Vec<String>> {
     )
 }
 
+/// Builds the requirement an operator stands for from key and value.
+type MakeRequirement = fn(String, String) -> LabelRequirement;
+
 fn parse_requirement(term: &str) -> Result<LabelRequirement, String> {
     let term = term.trim();
     let invalid = || format!("unable to parse requirement: found '{term}', expected: identifier");
@@ -67,7 +70,7 @@ fn parse_requirement(term: &str) -> Result<LabelRequirement, String> {
             Err(invalid())
         };
     }
-    let operators: [(&str, fn(String, String) -> LabelRequirement); 3] = [
+    let operators: [(&str, MakeRequirement); 3] = [
         ("!=", LabelRequirement::NotEquals),
         ("==", LabelRequirement::Equals),
         ("=", LabelRequirement::Equals),
@@ -115,18 +118,20 @@ impl LabelSelector {
     pub fn matches(&self, object: &Value) -> bool {
         let labels = &object["metadata"]["labels"];
         let label = |key: &str| labels.get(key).and_then(Value::as_str);
-        self.requirements.iter().all(|requirement| match requirement {
-            LabelRequirement::Equals(key, value) => label(key) == Some(value.as_str()),
-            LabelRequirement::NotEquals(key, value) => label(key) != Some(value.as_str()),
-            LabelRequirement::In(key, values) => {
-                label(key).is_some_and(|actual| values.iter().any(|v| v == actual))
-            }
-            LabelRequirement::NotIn(key, values) => {
-                label(key).is_none_or(|actual| values.iter().all(|v| v != actual))
-            }
-            LabelRequirement::Exists(key) => label(key).is_some(),
-            LabelRequirement::DoesNotExist(key) => label(key).is_none(),
-        })
+        self.requirements
+            .iter()
+            .all(|requirement| match requirement {
+                LabelRequirement::Equals(key, value) => label(key) == Some(value.as_str()),
+                LabelRequirement::NotEquals(key, value) => label(key) != Some(value.as_str()),
+                LabelRequirement::In(key, values) => {
+                    label(key).is_some_and(|actual| values.iter().any(|v| v == actual))
+                }
+                LabelRequirement::NotIn(key, values) => {
+                    label(key).is_none_or(|actual| values.iter().all(|v| v != actual))
+                }
+                LabelRequirement::Exists(key) => label(key).is_some(),
+                LabelRequirement::DoesNotExist(key) => label(key).is_none(),
+            })
     }
 }
 
@@ -202,7 +207,9 @@ impl FieldSelector {
             } else if let Some((label, value)) = term.split_once('=') {
                 (label, value, true)
             } else {
-                return Err(format!("invalid selector: '{text}'; can't understand '{term}'"));
+                return Err(format!(
+                    "invalid selector: '{text}'; can't understand '{term}'"
+                ));
             };
             let label = label.trim();
             let path = field_path(kind, label)

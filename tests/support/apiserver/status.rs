@@ -107,7 +107,11 @@ pub fn modified_conflict(target: &Target) -> Failure {
 
 /// An apply that would take fields another manager owns. `conflicts` are
 /// (manager, field path) pairs.
-pub fn apply_conflict(target: &Target, api_version: &str, conflicts: &[(String, String)]) -> Failure {
+pub fn apply_conflict(
+    target: &Target,
+    api_version: &str,
+    conflicts: &[(String, String)],
+) -> Failure {
     let noun = if conflicts.len() == 1 {
         "conflict"
     } else {
@@ -182,7 +186,9 @@ pub fn unsupported_media_type(content_type: &str) -> Failure {
     failure(
         415,
         "UnsupportedMediaType",
-        format!("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/apply-patch+yaml, application/merge-patch+json; got {content_type}"),
+        format!(
+            "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/apply-patch+yaml, application/merge-patch+json; got {content_type}"
+        ),
         None,
     )
 }

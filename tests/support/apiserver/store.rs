@@ -200,6 +200,9 @@ pub fn key_of(index: usize, resource: &ResourceType, object: &Value) -> ObjectKe
     } else {
         String::new()
     };
-    let name = object["metadata"]["name"].as_str().unwrap_or_default().to_string();
+    let name = object["metadata"]["name"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     (index, namespace, name)
 }

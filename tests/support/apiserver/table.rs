@@ -8,62 +8,217 @@ use serde_json::{Value, json};
 /// (name, type, priority, description)
 type Column = (&'static str, &'static str, u8, &'static str);
 
-const NAME: Column = ("Name", "string", 0, "Name must be unique within a namespace.");
-const AGE: Column = ("Age", "string", 0, "CreationTimestamp is a timestamp representing the server time when this object was created.");
+const NAME: Column = (
+    "Name",
+    "string",
+    0,
+    "Name must be unique within a namespace.",
+);
+const AGE: Column = (
+    "Age",
+    "string",
+    0,
+    "CreationTimestamp is a timestamp representing the server time when this object was created.",
+);
 
 fn columns(kind: &str) -> Vec<Column> {
     match kind {
         "Pod" => vec![
             NAME,
-            ("Ready", "string", 0, "The aggregate readiness state of this pod for accepting traffic."),
-            ("Status", "string", 0, "The aggregate status of the containers in this pod."),
-            ("Restarts", "string", 0, "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted."),
+            (
+                "Ready",
+                "string",
+                0,
+                "The aggregate readiness state of this pod for accepting traffic.",
+            ),
+            (
+                "Status",
+                "string",
+                0,
+                "The aggregate status of the containers in this pod.",
+            ),
+            (
+                "Restarts",
+                "string",
+                0,
+                "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.",
+            ),
             AGE,
-            ("IP", "string", 1, "podIP is the IP address allocated to the pod."),
-            ("Node", "string", 1, "nodeName indicates in which node this pod is scheduled."),
-            ("Nominated Node", "string", 1, "nominatedNodeName is set when this pod preempts other pods on the node."),
-            ("Readiness Gates", "string", 1, "If specified, all readiness gates will be evaluated for pod readiness."),
+            (
+                "IP",
+                "string",
+                1,
+                "podIP is the IP address allocated to the pod.",
+            ),
+            (
+                "Node",
+                "string",
+                1,
+                "nodeName indicates in which node this pod is scheduled.",
+            ),
+            (
+                "Nominated Node",
+                "string",
+                1,
+                "nominatedNodeName is set when this pod preempts other pods on the node.",
+            ),
+            (
+                "Readiness Gates",
+                "string",
+                1,
+                "If specified, all readiness gates will be evaluated for pod readiness.",
+            ),
         ],
         "Deployment" => vec![
             NAME,
             ("Ready", "string", 0, "Number of the pod with ready state"),
-            ("Up-to-date", "integer", 0, "Total number of non-terminated pods targeted by this deployment that have the desired template spec."),
-            ("Available", "integer", 0, "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment."),
+            (
+                "Up-to-date",
+                "integer",
+                0,
+                "Total number of non-terminated pods targeted by this deployment that have the desired template spec.",
+            ),
+            (
+                "Available",
+                "integer",
+                0,
+                "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.",
+            ),
             AGE,
-            ("Containers", "string", 1, "Names of each container in the template."),
-            ("Images", "string", 1, "Images referenced by each container in the template."),
-            ("Selector", "string", 1, "Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment."),
+            (
+                "Containers",
+                "string",
+                1,
+                "Names of each container in the template.",
+            ),
+            (
+                "Images",
+                "string",
+                1,
+                "Images referenced by each container in the template.",
+            ),
+            (
+                "Selector",
+                "string",
+                1,
+                "Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.",
+            ),
         ],
         "ReplicaSet" => vec![
             NAME,
-            ("Desired", "integer", 0, "Replicas is the number of desired pods."),
-            ("Current", "integer", 0, "Replicas is the most recently observed number of replicas."),
-            ("Ready", "integer", 0, "The number of ready replicas for this replica set."),
+            (
+                "Desired",
+                "integer",
+                0,
+                "Replicas is the number of desired pods.",
+            ),
+            (
+                "Current",
+                "integer",
+                0,
+                "Replicas is the most recently observed number of replicas.",
+            ),
+            (
+                "Ready",
+                "integer",
+                0,
+                "The number of ready replicas for this replica set.",
+            ),
             AGE,
-            ("Containers", "string", 1, "Names of each container in the template."),
-            ("Images", "string", 1, "Images referenced by each container in the template."),
-            ("Selector", "string", 1, "Selector is a label query over pods that should match the replica count."),
+            (
+                "Containers",
+                "string",
+                1,
+                "Names of each container in the template.",
+            ),
+            (
+                "Images",
+                "string",
+                1,
+                "Images referenced by each container in the template.",
+            ),
+            (
+                "Selector",
+                "string",
+                1,
+                "Selector is a label query over pods that should match the replica count.",
+            ),
         ],
         "Service" => vec![
             NAME,
-            ("Type", "string", 0, "type determines how the Service is exposed."),
-            ("Cluster-IP", "string", 0, "clusterIP is the IP address of the service."),
-            ("External-IP", "string", 0, "externalIPs is a list of IP addresses for which nodes in the cluster will also accept traffic for this service."),
-            ("Port(s)", "string", 0, "The list of ports that are exposed by this service."),
+            (
+                "Type",
+                "string",
+                0,
+                "type determines how the Service is exposed.",
+            ),
+            (
+                "Cluster-IP",
+                "string",
+                0,
+                "clusterIP is the IP address of the service.",
+            ),
+            (
+                "External-IP",
+                "string",
+                0,
+                "externalIPs is a list of IP addresses for which nodes in the cluster will also accept traffic for this service.",
+            ),
+            (
+                "Port(s)",
+                "string",
+                0,
+                "The list of ports that are exposed by this service.",
+            ),
             AGE,
-            ("Selector", "string", 1, "Route service traffic to pods with label keys and values matching this selector."),
+            (
+                "Selector",
+                "string",
+                1,
+                "Route service traffic to pods with label keys and values matching this selector.",
+            ),
         ],
         "Node" => vec![
             NAME,
             ("Status", "string", 0, "The status of the node"),
             ("Roles", "string", 0, "The roles of the node"),
             AGE,
-            ("Version", "string", 0, "Kubelet Version reported by the node."),
-            ("Internal-IP", "string", 1, "List of addresses reachable to the node."),
-            ("External-IP", "string", 1, "List of addresses reachable to the node."),
-            ("OS-Image", "string", 1, "OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy))."),
-            ("Kernel-Version", "string", 1, "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64)."),
-            ("Container-Runtime", "string", 1, "ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2)."),
+            (
+                "Version",
+                "string",
+                0,
+                "Kubelet Version reported by the node.",
+            ),
+            (
+                "Internal-IP",
+                "string",
+                1,
+                "List of addresses reachable to the node.",
+            ),
+            (
+                "External-IP",
+                "string",
+                1,
+                "List of addresses reachable to the node.",
+            ),
+            (
+                "OS-Image",
+                "string",
+                1,
+                "OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).",
+            ),
+            (
+                "Kernel-Version",
+                "string",
+                1,
+                "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).",
+            ),
+            (
+                "Container-Runtime",
+                "string",
+                1,
+                "ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).",
+            ),
         ],
         "Namespace" => vec![
             NAME,
@@ -162,7 +317,9 @@ fn pod_restarts(pod: &Value) -> String {
     let restarts: i64 = statuses.iter().map(|s| int_at(s, &["restartCount"])).sum();
     let last_restart = statuses
         .iter()
-        .filter_map(|s| text::parse_timestamp(str_at(s, &["lastState", "terminated", "finishedAt"])))
+        .filter_map(|s| {
+            text::parse_timestamp(str_at(s, &["lastState", "terminated", "finishedAt"]))
+        })
         .max();
     match last_restart {
         Some(finished) if restarts > 0 => format!(
@@ -179,7 +336,10 @@ fn cells(object: &Value) -> Vec<Value> {
         "Pod" => {
             let containers = array(object, &["spec", "containers"]).len();
             let statuses = array(object, &["status", "containerStatuses"]);
-            let ready = statuses.iter().filter(|s| s["ready"] == json!(true)).count();
+            let ready = statuses
+                .iter()
+                .filter(|s| s["ready"] == json!(true))
+                .count();
             let gates = array(object, &["spec", "readinessGates"]);
             vec![
                 name,
@@ -187,10 +347,20 @@ fn cells(object: &Value) -> Vec<Value> {
                 json!(pod_status(object)),
                 json!(pod_restarts(object)),
                 json!(age(object)),
-                json!(none_if_empty(str_at(object, &["status", "podIP"]).to_string())),
-                json!(none_if_empty(str_at(object, &["spec", "nodeName"]).to_string())),
-                json!(none_if_empty(str_at(object, &["status", "nominatedNodeName"]).to_string())),
-                json!(if gates.is_empty() { "<none>".to_string() } else { format!("0/{}", gates.len()) }),
+                json!(none_if_empty(
+                    str_at(object, &["status", "podIP"]).to_string()
+                )),
+                json!(none_if_empty(
+                    str_at(object, &["spec", "nodeName"]).to_string()
+                )),
+                json!(none_if_empty(
+                    str_at(object, &["status", "nominatedNodeName"]).to_string()
+                )),
+                json!(if gates.is_empty() {
+                    "<none>".to_string()
+                } else {
+                    format!("0/{}", gates.len())
+                }),
             ]
         }
         "Deployment" => {
@@ -242,7 +412,9 @@ fn cells(object: &Value) -> Vec<Value> {
             vec![
                 name,
                 json!(str_at(object, &["spec", "type"])),
-                json!(none_if_empty(str_at(object, &["spec", "clusterIP"]).to_string())),
+                json!(none_if_empty(
+                    str_at(object, &["spec", "clusterIP"]).to_string()
+                )),
                 json!(none_if_empty(external.join(","))),
                 json!(none_if_empty(ports.join(","))),
                 json!(age(object)),
@@ -253,7 +425,13 @@ fn cells(object: &Value) -> Vec<Value> {
             let ready = array(object, &["status", "conditions"])
                 .iter()
                 .find(|c| c["type"] == json!("Ready"))
-                .map(|c| if c["status"] == json!("True") { "Ready" } else { "NotReady" })
+                .map(|c| {
+                    if c["status"] == json!("True") {
+                        "Ready"
+                    } else {
+                        "NotReady"
+                    }
+                })
                 .unwrap_or("Unknown");
             let status = if object["spec"]["unschedulable"] == json!(true) {
                 format!("{ready},SchedulingDisabled")

@@ -40,7 +40,9 @@ pub fn make() -> Result<Tls, String> {
     server_params
         .distinguished_name
         .push(DnType::CommonName, "kube-apiserver");
-    let server_cert = server_params.signed_by(&server_key, &issuer).map_err(fail)?;
+    let server_cert = server_params
+        .signed_by(&server_key, &issuer)
+        .map_err(fail)?;
 
     let chain = vec![CertificateDer::from(server_cert.der().to_vec())];
     let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(server_key.serialize_der()));

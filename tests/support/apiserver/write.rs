@@ -35,7 +35,11 @@ fn field_paths(object: &Value) -> BTreeSet<FieldPath> {
                 for owned in ["labels", "annotations"] {
                     if let Some(entries) = value[owned].as_object() {
                         for name in entries.keys() {
-                            paths.insert(vec!["metadata".to_string(), owned.to_string(), name.clone()]);
+                            paths.insert(vec![
+                                "metadata".to_string(),
+                                owned.to_string(),
+                                name.clone(),
+                            ]);
                         }
                     }
                 }
@@ -205,7 +209,13 @@ fn encode_managed(entries: &[Managed]) -> Value {
 }
 
 /// Records that `manager` now manages `fields` through `operation`.
-fn claim(entries: &mut Vec<Managed>, manager: &str, operation: &str, api_version: &str, fields: BTreeSet<FieldPath>) {
+fn claim(
+    entries: &mut Vec<Managed>,
+    manager: &str,
+    operation: &str,
+    api_version: &str,
+    fields: BTreeSet<FieldPath>,
+) {
     let time = text::now_timestamp();
     let existing = entries
         .iter_mut()
@@ -228,7 +238,9 @@ fn claim(entries: &mut Vec<Managed>, manager: &str, operation: &str, api_version
 }
 
 fn is_dry_run(call: &Call) -> bool {
-    call.query.iter().any(|(key, value)| key == "dryRun" && value == "All")
+    call.query
+        .iter()
+        .any(|(key, value)| key == "dryRun" && value == "All")
 }
 
 /// The manager a non-apply write is recorded under: `fieldManager`, else
@@ -247,17 +259,24 @@ fn update_manager(call: &Call) -> String {
 }
 
 fn parse_body(call: &Call) -> Result<Value, Failure> {
-    let value: Value = serde_json::from_slice(&call.body)
-        .map_err(|e| status::bad_request(format!("error decoding the request body as JSON: {e}")))?;
+    let value: Value = serde_json::from_slice(&call.body).map_err(|e| {
+        status::bad_request(format!("error decoding the request body as JSON: {e}"))
+    })?;
     if !value.is_object() {
-        return Err(status::bad_request("the request body is not an object".to_string()));
+        return Err(status::bad_request(
+            "the request body is not an object".to_string(),
+        ));
     }
     Ok(value)
 }
 
 /// Checks kind and apiVersion (when given) against the resource, and fills
 /// them in when missing.
-fn check_type(shared: &Shared, request: &ResourceRequest, object: &mut Value) -> Result<(), Failure> {
+fn check_type(
+    shared: &Shared,
+    request: &ResourceRequest,
+    object: &mut Value,
+) -> Result<(), Failure> {
     let resource = &shared.served[request.resource];
     let api_version = resource.api_version();
     match object["apiVersion"].as_str() {
@@ -288,7 +307,8 @@ fn check_namespace(request: &ResourceRequest, object: &mut Value) -> Result<(), 
     };
     match object["metadata"]["namespace"].as_str() {
         Some(given) if given != namespace => Err(status::bad_request(
-            "the namespace of the provided object does not match the namespace sent on the request".to_string(),
+            "the namespace of the provided object does not match the namespace sent on the request"
+                .to_string(),
         )),
         Some(_) => Ok(()),
         None => {
@@ -350,16 +370,30 @@ fn commit(
         }
         return json_response(code, &object);
     }
-    let key = (request.resource, request.key(shared).1, object["metadata"]["name"].as_str().unwrap_or_default().to_string());
+    let key = (
+        request.resource,
+        request.key(shared).1,
+        object["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+    );
     let change = store.put(key, object);
     json_response(code, &change.object)
 }
 
-pub fn create(shared: &Shared, call: &Call, request: &ResourceRequest) -> Result<Response<Body>, Failure> {
+pub fn create(
+    shared: &Shared,
+    call: &Call,
+    request: &ResourceRequest,
+) -> Result<Response<Body>, Failure> {
     let mut object = parse_body(call)?;
     check_type(shared, request, &mut object)?;
     check_namespace(request, &mut object)?;
-    let name = match object["metadata"]["name"].as_str().filter(|n| !n.is_empty()) {
+    let name = match object["metadata"]["name"]
+        .as_str()
+        .filter(|n| !n.is_empty())
+    {
         Some(name) => name.to_string(),
         None => {
             let prefix = object["metadata"]["generateName"]
@@ -381,16 +415,33 @@ pub fn create(shared: &Shared, call: &Call, request: &ResourceRequest) -> Result
     }
     let api_version = shared.served[request.resource].api_version();
     let mut managed = Vec::new();
-    claim(&mut managed, &update_manager(call), "Update", &api_version, field_paths(&object));
+    claim(
+        &mut managed,
+        &update_manager(call),
+        "Update",
+        &api_version,
+        field_paths(&object),
+    );
     object["metadata"]["managedFields"] = encode_managed(&managed);
     Ok(commit(shared, call, &named, None, object, 201))
 }
 
-pub fn patch(shared: &Shared, call: &Call, request: &ResourceRequest) -> Result<Response<Body>, Failure> {
-    let media_type = call.content_type.split(';').next().unwrap_or_default().trim();
+pub fn patch(
+    shared: &Shared,
+    call: &Call,
+    request: &ResourceRequest,
+) -> Result<Response<Body>, Failure> {
+    let media_type = call
+        .content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim();
     match media_type {
         "application/apply-patch+yaml" => apply(shared, call, request),
-        "application/merge-patch+json" | "application/strategic-merge-patch+json" => merge_patch(shared, call, request),
+        "application/merge-patch+json" | "application/strategic-merge-patch+json" => {
+            merge_patch(shared, call, request)
+        }
         other => Err(status::unsupported_media_type(other)),
     }
 }
@@ -415,7 +466,11 @@ fn merge(target: &mut Value, patch: &Value) {
     }
 }
 
-fn merge_patch(shared: &Shared, call: &Call, request: &ResourceRequest) -> Result<Response<Body>, Failure> {
+fn merge_patch(
+    shared: &Shared,
+    call: &Call,
+    request: &ResourceRequest,
+) -> Result<Response<Body>, Failure> {
     let patch = parse_body(call)?;
     let existing = lock(&shared.store)
         .get(&request.key(shared))
@@ -441,7 +496,11 @@ fn merge_patch(shared: &Shared, call: &Call, request: &ResourceRequest) -> Resul
     Ok(commit(shared, call, request, Some(&existing), object, 200))
 }
 
-pub fn replace(shared: &Shared, call: &Call, request: &ResourceRequest) -> Result<Response<Body>, Failure> {
+pub fn replace(
+    shared: &Shared,
+    call: &Call,
+    request: &ResourceRequest,
+) -> Result<Response<Body>, Failure> {
     let mut object = parse_body(call)?;
     check_type(shared, request, &mut object)?;
     check_namespace(request, &mut object)?;
@@ -465,12 +524,22 @@ pub fn replace(shared: &Shared, call: &Call, request: &ResourceRequest) -> Resul
     }
     let mut managed = managed_of(&existing);
     let api_version = shared.served[request.resource].api_version();
-    claim(&mut managed, &update_manager(call), "Update", &api_version, field_paths(&object));
+    claim(
+        &mut managed,
+        &update_manager(call),
+        "Update",
+        &api_version,
+        field_paths(&object),
+    );
     object["metadata"]["managedFields"] = encode_managed(&managed);
     Ok(commit(shared, call, request, Some(&existing), object, 200))
 }
 
-pub fn delete(shared: &Shared, call: &Call, request: &ResourceRequest) -> Result<Response<Body>, Failure> {
+pub fn delete(
+    shared: &Shared,
+    call: &Call,
+    request: &ResourceRequest,
+) -> Result<Response<Body>, Failure> {
     let key = request.key(shared);
     let mut store = lock(&shared.store);
     let not_found = || status::not_found(&request.target(shared));
@@ -482,7 +551,11 @@ pub fn delete(shared: &Shared, call: &Call, request: &ResourceRequest) -> Result
     Ok(json_response(200, &change.object))
 }
 
-fn apply(shared: &Shared, call: &Call, request: &ResourceRequest) -> Result<Response<Body>, Failure> {
+fn apply(
+    shared: &Shared,
+    call: &Call,
+    request: &ResourceRequest,
+) -> Result<Response<Body>, Failure> {
     let manager = call
         .param("fieldManager")
         .filter(|m| !m.is_empty())
@@ -508,7 +581,8 @@ fn apply(shared: &Shared, call: &Call, request: &ResourceRequest) -> Result<Resp
     let api_version = resource.api_version();
     let existing = lock(&shared.store).get(&request.key(shared)).cloned();
     let base = existing.clone().unwrap_or_else(|| {
-        let mut skeleton = json!({"apiVersion": api_version, "kind": resource.kind, "metadata": {"name": name}});
+        let mut skeleton =
+            json!({"apiVersion": api_version, "kind": resource.kind, "metadata": {"name": name}});
         if let Some(namespace) = &request.namespace {
             skeleton["metadata"]["namespace"] = json!(namespace);
         }
@@ -518,7 +592,10 @@ fn apply(shared: &Shared, call: &Call, request: &ResourceRequest) -> Result<Resp
     let applying = field_paths(&applied);
 
     let mut conflicts = Vec::new();
-    for entry in managed.iter().filter(|e| e.manager != manager && e.subresource.is_none()) {
+    for entry in managed
+        .iter()
+        .filter(|e| e.manager != manager && e.subresource.is_none())
+    {
         for path in entry.fields.intersection(&applying) {
             if value_at(&base, path) != value_at(&applied, path) {
                 conflicts.push((entry.manager.clone(), path.clone()));
@@ -526,8 +603,15 @@ fn apply(shared: &Shared, call: &Call, request: &ResourceRequest) -> Result<Resp
         }
     }
     if !conflicts.is_empty() && !call.flag("force") {
-        let rendered: Vec<(String, String)> = conflicts.iter().map(|(m, p)| (m.clone(), render(p))).collect();
-        return Err(status::apply_conflict(&request.target(shared), &api_version, &rendered));
+        let rendered: Vec<(String, String)> = conflicts
+            .iter()
+            .map(|(m, p)| (m.clone(), render(p)))
+            .collect();
+        return Err(status::apply_conflict(
+            &request.target(shared),
+            &api_version,
+            &rendered,
+        ));
     }
 
     let mut object = base.clone();
@@ -564,5 +648,12 @@ fn apply(shared: &Shared, call: &Call, request: &ResourceRequest) -> Result<Resp
     }
     claim(&mut managed, &manager, "Apply", &api_version, applying);
     object["metadata"]["managedFields"] = encode_managed(&managed);
-    Ok(commit(shared, call, request, existing.as_ref(), object, 201))
+    Ok(commit(
+        shared,
+        call,
+        request,
+        existing.as_ref(),
+        object,
+        201,
+    ))
 }
