@@ -595,6 +595,87 @@ async fn watch_from_zero_lists_current_objects_first() {
     }
 }
 
+#[tokio::test]
+async fn a_selector_watch_sees_objects_enter_and_leave_the_selection() {
+    let server = healthy().await;
+    let config_maps: Api<ConfigMap> = Api::namespaced(server.client().await, "shop");
+    let params = WatchParams::default().timeout(20).labels("tier=cache");
+    let revision = server.revision().to_string();
+    let mut stream = config_maps
+        .watch(&params, &revision)
+        .await
+        .expect("watch")
+        .boxed();
+    let mut labelled = settings("fast");
+    server.put_object(labelled.clone());
+    labelled["metadata"]["labels"] = json!({"tier": "cache"});
+    server.put_object(labelled.clone());
+    assert!(matches!(
+        next_event(&mut stream).await,
+        WatchEvent::Added(_)
+    ));
+    labelled["metadata"]["labels"] = json!({"tier": "web"});
+    server.put_object(labelled);
+    assert!(matches!(
+        next_event(&mut stream).await,
+        WatchEvent::Deleted(_)
+    ));
+}
+
+#[tokio::test]
+async fn a_streaming_list_ends_its_initial_events_with_a_bookmark() {
+    let server = healthy().await;
+    let config_maps: Api<ConfigMap> = Api::all(server.client().await);
+    let params = WatchParams::streaming_lists().timeout(5);
+    let mut stream = config_maps.watch(&params, "").await.expect("watch").boxed();
+    for _ in 0..3 {
+        assert!(matches!(
+            next_event(&mut stream).await,
+            WatchEvent::Added(_)
+        ));
+    }
+    let WatchEvent::Bookmark(bookmark) = next_event(&mut stream).await else {
+        panic!("expected the initial-events-end bookmark")
+    };
+    let annotations = bookmark.metadata.annotations;
+    assert_eq!(
+        annotations
+            .get("k8s.io/initial-events-end")
+            .map(String::as_str),
+        Some("true")
+    );
+}
+
+#[tokio::test]
+async fn events_are_served_in_both_api_groups() {
+    let server = healthy().await;
+    let client = server.client().await;
+    let core: Api<Event> = Api::namespaced(client.clone(), "shop");
+    let new: Api<k8s_openapi::api::events::v1::Event> = Api::namespaced(client, "shop");
+    let core_events = core
+        .list(&ListParams::default())
+        .await
+        .expect("core events");
+    let new_events = new
+        .list(&ListParams::default())
+        .await
+        .expect("events.k8s.io events");
+    assert_eq!(core_events.items.len(), new_events.items.len());
+    let scheduled = new_events
+        .items
+        .iter()
+        .find(|e| e.reason.as_deref() == Some("Scheduled"))
+        .expect("a Scheduled event");
+    assert_eq!(
+        scheduled.regarding.as_ref().and_then(|r| r.kind.as_deref()),
+        Some("Pod")
+    );
+    assert_eq!(
+        scheduled.note.as_deref(),
+        Some(format!("Successfully assigned shop/{WEB_POD} to worker-1").as_str())
+    );
+}
+
 fn deployment_patch(replicas: i64) -> Value {
     json!({
         "apiVersion": "apps/v1", "kind": "Deployment",
@@ -798,6 +879,16 @@ fn kubectl() -> Option<&'static str> {
 /// Runs kubectl against the server off the async runtime (the server runs
 /// on it) and returns stdout; fails the test on a non-zero exit.
 async fn run_kubectl(server: &ApiServer, args: &[&str]) -> String {
+    let (success, stdout, stderr) = try_kubectl(server, args).await;
+    assert!(
+        success,
+        "kubectl failed\n--- stdout:\n{stdout}\n--- stderr:\n{stderr}"
+    );
+    stdout
+}
+
+/// Runs kubectl and returns (success, stdout, stderr).
+async fn try_kubectl(server: &ApiServer, args: &[&str]) -> (bool, String, String) {
     let kubeconfig = server.kubeconfig_path().to_path_buf();
     let cache = kubeconfig.with_file_name("kubectl-cache");
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
@@ -807,6 +898,7 @@ async fn run_kubectl(server: &ApiServer, args: &[&str]) -> String {
             .arg(&kubeconfig)
             .arg("--cache-dir")
             .arg(&cache)
+            .arg("--request-timeout=20s")
             .args(&args)
             .env_remove("KUBECONFIG")
             .stdin(std::process::Stdio::null())
@@ -817,11 +909,7 @@ async fn run_kubectl(server: &ApiServer, args: &[&str]) -> String {
     .expect("kubectl runs");
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert!(
-        output.status.success(),
-        "kubectl failed\n--- stdout:\n{stdout}\n--- stderr:\n{stderr}"
-    );
-    stdout
+    (output.status.success(), stdout, stderr)
 }
 
 #[tokio::test]
@@ -846,6 +934,78 @@ async fn kubectl_gets_pods_in_all_namespaces() {
     );
     assert_eq!(lines.len(), 3);
     assert!(server.writes().is_empty());
+    let versions: Vec<String> = server.requests().into_iter().map(|r| r.version).collect();
+    assert!(
+        versions.iter().all(|v| v == "HTTP/2.0"),
+        "kubectl speaks HTTP/2 over TLS: {versions:?}"
+    );
+}
+
+#[tokio::test]
+async fn kube_speaks_http1_to_the_same_server() {
+    let server = healthy().await;
+    let pods: Api<Pod> = Api::all(server.client().await);
+    pods.list(&ListParams::default()).await.expect("list pods");
+    let versions: Vec<String> = server.requests().into_iter().map(|r| r.version).collect();
+    assert_eq!(versions, ["HTTP/1.1"]);
+}
+
+#[tokio::test]
+async fn kubectl_reports_a_forbidden_list_as_the_server_words_it() {
+    if kubectl().is_none() {
+        return;
+    }
+    let server = healthy().await;
+    server.fail(Fault::forbidden().at_path("/api/v1/namespaces/shop/pods"));
+    let (success, _, stderr) = try_kubectl(&server, &["get", "pods", "-n", "shop"]).await;
+    assert!(!success);
+    assert!(
+        stderr.contains("Error from server (Forbidden): pods is forbidden: User \"system:serviceaccount:guard-system:guard\" cannot list resource \"pods\" in API group \"\" in the namespace \"shop\""),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn kubectl_applies_server_side() {
+    if kubectl().is_none() {
+        return;
+    }
+    let server = healthy().await;
+    let manifest = server.kubeconfig_path().with_file_name("settings.json");
+    std::fs::write(&manifest, settings("fast").to_string()).expect("write the manifest");
+    let manifest = manifest.to_string_lossy().into_owned();
+    // Validation would need the OpenAPI documents, which the server does not serve.
+    let apply = [
+        "apply",
+        "--server-side",
+        "--validate=false",
+        "--field-manager=guard",
+        "-f",
+        manifest.as_str(),
+    ];
+    let dry_run = [&apply[..], &["--dry-run=server"]].concat();
+    let output = run_kubectl(&server, &dry_run).await;
+    assert_eq!(
+        output,
+        "configmap/settings serverside-applied (server dry run)\n"
+    );
+    assert!(
+        server
+            .object("v1", "ConfigMap", "shop", "settings")
+            .is_none()
+    );
+    let output = run_kubectl(&server, &apply).await;
+    assert_eq!(output, "configmap/settings serverside-applied\n");
+    let stored = server
+        .object("v1", "ConfigMap", "shop", "settings")
+        .expect("applied");
+    assert_eq!(stored["metadata"]["managedFields"][0]["manager"], "guard");
+    let patches = server
+        .writes()
+        .iter()
+        .filter(|w| w.method == "PATCH")
+        .count();
+    assert_eq!(patches, 2);
 }
 
 #[tokio::test]

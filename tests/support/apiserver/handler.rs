@@ -2,7 +2,7 @@
 //! pagination, tables), watch and pod logs.
 
 use super::status::{self, Failure, Target};
-use super::store::{Change, ObjectKey, Store};
+use super::store::{Change, ChangeKind, ObjectKey, Store};
 use super::table::{self, IncludeObject};
 use super::{RecordedRequest, Shared, catalog, fault, lock, selector, text, write};
 use http_body_util::{BodyExt, Full, combinators::BoxBody};
@@ -220,6 +220,7 @@ pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response
     lock(&shared.requests).push(RecordedRequest {
         method: request.method().to_string(),
         uri,
+        version: format!("{:?}", request.version()),
     });
     let expected = format!("Bearer {}", super::TOKEN);
     if header_text(&request, header::AUTHORIZATION) != expected {
@@ -628,17 +629,32 @@ fn watch(shared: &Arc<Shared>, call: &Call, request: &ResourceRequest) -> Respon
     response
 }
 
+/// The event a watch sends for a change, if any: as the server's watch
+/// cache does, a modification that makes an object match (or stop
+/// matching) the selectors is sent as ADDED (or DELETED).
 fn watched_line(
     request: &ResourceRequest,
     selectors: &Selectors,
     change: &Change,
 ) -> Option<Bytes> {
-    let in_namespace = request
-        .namespace
-        .as_deref()
-        .is_none_or(|ns| change.object["metadata"]["namespace"].as_str() == Some(ns));
-    (change.resource == request.resource && in_namespace && selectors.matches(&change.object))
-        .then(|| event_line(change.kind.watch_type(), &change.object))
+    if change.resource != request.resource {
+        return None;
+    }
+    let visible = |object: &Value| {
+        request
+            .namespace
+            .as_deref()
+            .is_none_or(|ns| object["metadata"]["namespace"].as_str() == Some(ns))
+            && selectors.matches(object)
+    };
+    let now = visible(&change.object);
+    let kind = match (change.kind, change.before.as_ref().map(visible)) {
+        (ChangeKind::Modified, Some(false)) if now => ChangeKind::Added,
+        (ChangeKind::Modified, Some(true)) if !now => ChangeKind::Deleted,
+        (kind, _) if now => kind,
+        _ => return None,
+    };
+    Some(event_line(kind.watch_type(), &change.object))
 }
 
 /// Container names of a pod, regular then init.

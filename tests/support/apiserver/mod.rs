@@ -46,6 +46,8 @@ pub struct RecordedRequest {
     pub method: String,
     /// Path and query, as sent: `/api/v1/pods?limit=2`.
     pub uri: String,
+    /// `HTTP/1.1` or `HTTP/2.0`.
+    pub version: String,
 }
 
 impl RecordedRequest {
@@ -119,7 +121,13 @@ impl ApiServer {
             .filter(|r| is_served(r, scenario.served.as_ref()))
             .collect();
         let mut store = Store::default();
-        for object in scenario.objects {
+        let converted_events: Vec<Value> = scenario
+            .objects
+            .iter()
+            .filter(|o| o["kind"] == "Event" && o["apiVersion"] == "v1")
+            .map(scenario::event_v1)
+            .collect();
+        for object in scenario.objects.into_iter().chain(converted_events) {
             let kind = object["kind"].as_str().unwrap_or_default();
             let api_version = object["apiVersion"].as_str().unwrap_or_default();
             if let Some(index) = served

@@ -78,6 +78,39 @@ fn dump_log_sections(text: &str) -> Vec<(String, String)> {
     sections
 }
 
+/// A core v1 Event as events.k8s.io/v1 shows it. The real server keeps
+/// one object and serves both shapes; the fake server converts the
+/// scenario's events once at start, so writes to one shape do not show in
+/// the other.
+pub(super) fn event_v1(core: &Value) -> Value {
+    let mut event = serde_json::json!({
+        "apiVersion": "events.k8s.io/v1",
+        "kind": "Event",
+        "metadata": core["metadata"],
+        "eventTime": core["eventTime"],
+    });
+    let renames = [
+        ("involvedObject", "regarding"),
+        ("message", "note"),
+        ("reason", "reason"),
+        ("type", "type"),
+        ("action", "action"),
+        ("related", "related"),
+        ("reportingComponent", "reportingController"),
+        ("reportingInstance", "reportingInstance"),
+        ("source", "deprecatedSource"),
+        ("firstTimestamp", "deprecatedFirstTimestamp"),
+        ("lastTimestamp", "deprecatedLastTimestamp"),
+        ("count", "deprecatedCount"),
+    ];
+    for (from, to) in renames {
+        if let Some(value) = core.get(from).filter(|v| !v.is_null()) {
+            event[to] = value.clone();
+        }
+    }
+    event
+}
+
 fn resolve(dir: &Path) -> PathBuf {
     if dir.is_absolute() {
         dir.to_path_buf()

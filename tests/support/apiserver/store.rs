@@ -37,6 +37,9 @@ pub struct Change {
     pub kind: ChangeKind,
     pub resource: usize,
     pub object: Value,
+    /// The object before a modification, so that a watch with a selector
+    /// can tell an object that stopped (or started) matching.
+    pub before: Option<Value>,
 }
 
 /// A container's log files: what it wrote this run and in the run before.
@@ -166,23 +169,30 @@ impl Store {
             }
         }
         object["metadata"]["resourceVersion"] = json!(self.revision.to_string());
-        self.objects.insert(key.clone(), object.clone());
-        self.record(kind, key.0, object)
+        let before = self.objects.insert(key.clone(), object.clone());
+        self.record(kind, key.0, object, before)
     }
 
     pub fn delete(&mut self, key: &ObjectKey) -> Option<Change> {
         let mut object = self.objects.remove(key)?;
         self.revision += 1;
         object["metadata"]["resourceVersion"] = json!(self.revision.to_string());
-        Some(self.record(ChangeKind::Deleted, key.0, object))
+        Some(self.record(ChangeKind::Deleted, key.0, object, None))
     }
 
-    fn record(&mut self, kind: ChangeKind, resource: usize, object: Value) -> Change {
+    fn record(
+        &mut self,
+        kind: ChangeKind,
+        resource: usize,
+        object: Value,
+        before: Option<Value>,
+    ) -> Change {
         let change = Change {
             revision: self.revision,
             kind,
             resource,
             object,
+            before,
         };
         self.history.push(change.clone());
         let _ = self.changes.send(change.clone());

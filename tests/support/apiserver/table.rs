@@ -225,8 +225,203 @@ fn columns(kind: &str) -> Vec<Column> {
             ("Status", "string", 0, "The status of the namespace"),
             AGE,
         ],
+        "Event" => vec![
+            (
+                "Last Seen",
+                "string",
+                0,
+                "The last time this event was seen.",
+            ),
+            (
+                "Type",
+                "string",
+                0,
+                "Type of this event (Normal, Warning), new types could be added in the future.",
+            ),
+            (
+                "Reason",
+                "string",
+                0,
+                "This should be a short, machine understandable string that gives the reason for the transition into the object's current status.",
+            ),
+            (
+                "Object",
+                "string",
+                0,
+                "The object that this event is about.",
+            ),
+            (
+                "Subobject",
+                "string",
+                1,
+                "The subobject, as a field path, the event is about.",
+            ),
+            ("Source", "string", 1, "The component reporting this event."),
+            (
+                "Message",
+                "string",
+                0,
+                "A human-readable description of the status of this operation.",
+            ),
+            (
+                "First Seen",
+                "string",
+                1,
+                "The time at which the event was first recorded.",
+            ),
+            (
+                "Count",
+                "string",
+                1,
+                "The number of times this event has occurred.",
+            ),
+            NAME,
+        ],
+        "Endpoints" => vec![
+            NAME,
+            (
+                "Endpoints",
+                "string",
+                0,
+                "Endpoints is the list of endpoints.",
+            ),
+            AGE,
+        ],
+        "EndpointSlice" => vec![
+            NAME,
+            (
+                "AddressType",
+                "string",
+                0,
+                "addressType specifies the type of address carried by this EndpointSlice.",
+            ),
+            (
+                "Ports",
+                "string",
+                0,
+                "ports specifies the list of network ports exposed by each endpoint in this slice.",
+            ),
+            (
+                "Endpoints",
+                "string",
+                0,
+                "endpoints is a list of unique endpoints in this slice.",
+            ),
+            AGE,
+        ],
+        "ConfigMap" => vec![
+            NAME,
+            ("Data", "string", 0, "Data contains the configuration data."),
+            AGE,
+        ],
+        "Secret" => vec![
+            NAME,
+            (
+                "Type",
+                "string",
+                0,
+                "Used to facilitate programmatic handling of secret data.",
+            ),
+            ("Data", "string", 0, "Data contains the secret data."),
+            AGE,
+        ],
+        "ServiceAccount" => vec![
+            NAME,
+            (
+                "Secrets",
+                "string",
+                0,
+                "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.",
+            ),
+            AGE,
+        ],
         _ => vec![NAME, AGE],
     }
+}
+
+fn since(timestamp: &str) -> Option<String> {
+    text::parse_timestamp(timestamp).map(|at| text::human_duration(text::now_seconds() - at))
+}
+
+/// `10.244.1.12:8080,10.244.1.13:8080`, cut after three as the printer does.
+fn endpoints_text(endpoints: &Value) -> String {
+    let mut addresses = Vec::new();
+    for subset in array(endpoints, &["subsets"]) {
+        for address in array(subset, &["addresses"]) {
+            for port in array(subset, &["ports"]) {
+                let ip = address["ip"].as_str().unwrap_or_default();
+                addresses.push(format!("{ip}:{}", int_at(port, &["port"])));
+            }
+        }
+    }
+    if addresses.len() > 3 {
+        let more = addresses.len() - 3;
+        addresses.truncate(3);
+        return format!("{} + {more} more...", addresses.join(","));
+    }
+    none_if_empty(addresses.join(","))
+}
+
+fn event_cells(event: &Value) -> Vec<Value> {
+    let first_field = |names: &[&str]| {
+        names
+            .iter()
+            .map(|name| str_at(event, &[name]))
+            .find(|value| !value.is_empty())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let first = since(&first_field(&[
+        "firstTimestamp",
+        "deprecatedFirstTimestamp",
+        "eventTime",
+    ]))
+    .unwrap_or_else(|| "<unknown>".to_string());
+    let last = since(&first_field(&[
+        "lastTimestamp",
+        "deprecatedLastTimestamp",
+        "eventTime",
+    ]))
+    .unwrap_or_else(|| first.clone());
+    let count = event["count"]
+        .as_i64()
+        .or_else(|| event["deprecatedCount"].as_i64())
+        .unwrap_or(1);
+    let seen = if count > 1 {
+        format!("{last} (x{count} over {first})")
+    } else {
+        last
+    };
+    let regarding = if event.get("involvedObject").is_some() {
+        &event["involvedObject"]
+    } else {
+        &event["regarding"]
+    };
+    let object = format!(
+        "{}/{}",
+        str_at(regarding, &["kind"]).to_lowercase(),
+        str_at(regarding, &["name"])
+    );
+    let source = match (
+        str_at(event, &["source", "component"]),
+        str_at(event, &["source", "host"]),
+    ) {
+        ("", _) => first_field(&["reportingComponent", "reportingController"]),
+        (component, "") => component.to_string(),
+        (component, host) => format!("{component}, {host}"),
+    };
+    vec![
+        json!(seen),
+        json!(str_at(event, &["type"])),
+        json!(str_at(event, &["reason"])),
+        json!(object),
+        json!(str_at(regarding, &["fieldPath"])),
+        json!(source),
+        json!(first_field(&["message", "note"]).trim()),
+        json!(first),
+        json!(count),
+        json!(str_at(event, &["metadata", "name"])),
+    ]
 }
 
 fn str_at<'a>(value: &'a Value, path: &[&str]) -> &'a str {
@@ -472,6 +667,45 @@ fn cells(object: &Value) -> Vec<Value> {
         "Namespace" => vec![
             name,
             json!(str_at(object, &["status", "phase"])),
+            json!(age(object)),
+        ],
+        "Event" => event_cells(object),
+        "Endpoints" => vec![name, json!(endpoints_text(object)), json!(age(object))],
+        "EndpointSlice" => {
+            let ports: Vec<String> = array(object, &["ports"])
+                .iter()
+                .map(|p| int_at(p, &["port"]).to_string())
+                .collect();
+            let addresses: Vec<&str> = array(object, &["endpoints"])
+                .iter()
+                .flat_map(|e| array(e, &["addresses"]))
+                .filter_map(Value::as_str)
+                .collect();
+            vec![
+                name,
+                json!(str_at(object, &["addressType"])),
+                json!(none_if_empty(ports.join(","))),
+                json!(none_if_empty(addresses.join(","))),
+                json!(age(object)),
+            ]
+        }
+        "ConfigMap" => {
+            let data = object["data"].as_object().map_or(0, |d| d.len())
+                + object["binaryData"].as_object().map_or(0, |d| d.len());
+            vec![name, json!(data), json!(age(object))]
+        }
+        "Secret" => {
+            let data = object["data"].as_object().map_or(0, |d| d.len());
+            vec![
+                name,
+                json!(str_at(object, &["type"])),
+                json!(data),
+                json!(age(object)),
+            ]
+        }
+        "ServiceAccount" => vec![
+            name,
+            json!(array(object, &["secrets"]).len()),
             json!(age(object)),
         ],
         _ => vec![name, json!(age(object))],
