@@ -832,6 +832,97 @@ async fn create_and_delete_are_recorded_as_writes() {
 }
 
 #[tokio::test]
+async fn merge_patch_and_replace_update_the_store() {
+    let server = healthy().await;
+    let deployments: Api<Deployment> = Api::namespaced(server.client().await, "shop");
+    let labelled = deployments
+        .patch(
+            "web",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"metadata": {"labels": {"team": "payments"}}})),
+        )
+        .await
+        .expect("merge patch");
+    assert_eq!(labelled.metadata.generation, Some(1), "labels are not spec");
+    let labels = labelled.metadata.labels.clone().unwrap_or_default();
+    assert_eq!(labels.get("team").map(String::as_str), Some("payments"));
+
+    let mut scaled = labelled.clone();
+    if let Some(spec) = scaled.spec.as_mut() {
+        spec.replicas = Some(4);
+    }
+    let replaced = deployments
+        .replace("web", &PostParams::default(), &scaled)
+        .await
+        .expect("replace");
+    assert_eq!(replaced.metadata.generation, Some(2));
+    assert_eq!(replaced.metadata.uid, labelled.metadata.uid);
+    let (code, reason, message) = api_error(
+        deployments
+            .replace("web", &PostParams::default(), &scaled)
+            .await
+            .expect_err("a stale resourceVersion"),
+    );
+    assert_eq!((code, reason.as_str()), (409, "Conflict"));
+    assert!(message.starts_with("Operation cannot be fulfilled on deployments.apps \"web\": the object has been modified"), "{message}");
+    let json_patch = hyper::Request::patch("/apis/apps/v1/namespaces/shop/deployments/web")
+        .header("Content-Type", "application/json-patch+json")
+        .body(br#"[{"op":"replace","path":"/spec/replicas","value":1}]"#.to_vec())
+        .expect("request");
+    let error = server
+        .client()
+        .await
+        .request::<Value>(json_patch)
+        .await
+        .expect_err("JSON patch is not supported");
+    let (code, reason, _) = api_error(error);
+    assert_eq!((code, reason.as_str()), (415, "UnsupportedMediaType"));
+}
+
+#[tokio::test]
+async fn a_scenario_can_be_built_in_code() {
+    let pod = json!({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "batch", "namespace": "default", "uid": "0b5e2a61-7c3d-4e8f-9a1b-2c3d4e5f6a7b"},
+        "spec": {"containers": [{"name": "main", "image": "busybox:1.36"}]},
+        "status": {"phase": "Running"}
+    });
+    let scenario = Scenario::empty()
+        .with_object(pod)
+        .with_log("default", "batch", "main", "second run\n")
+        .with_previous_log("default", "batch", "main", "first run\n")
+        .with_user("alice@example.com");
+    let server = ApiServer::start(scenario).await;
+    assert!(server.url().starts_with("https://127.0.0.1:"));
+    let mut config = server.config().await;
+    config.default_retry = false;
+    let pods: Api<Pod> =
+        Api::namespaced(kube::Client::try_from(config).expect("client"), "default");
+    let previous = pods
+        .logs(
+            "batch",
+            &LogParams {
+                previous: true,
+                ..LogParams::default()
+            },
+        )
+        .await
+        .expect("previous log");
+    assert_eq!(previous, "first run\n");
+    server.clear_requests();
+    server.fail(Fault::forbidden().for_resource("pods").times(2));
+    for _ in 0..2 {
+        let (_, _, message) = api_error(pods.get("batch").await.expect_err("forbidden"));
+        assert!(
+            message.contains("User \"alice@example.com\" cannot get resource \"pods\""),
+            "{message}"
+        );
+    }
+    pods.get("batch").await.expect("the fault hit twice");
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[tokio::test]
 async fn an_unknown_kind_fails_the_load() {
     let dir = std::env::temp_dir().join(format!("guard-scenario-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");

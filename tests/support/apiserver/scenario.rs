@@ -283,8 +283,4 @@ impl Scenario {
         self.user = user.to_string();
         self
     }
-
-    pub fn objects(&self) -> &[Value] {
-        &self.objects
-    }
 }
