@@ -827,8 +827,21 @@ async fn create_and_delete_are_recorded_as_writes() {
         .expect("delete");
     let (code, _, _) = api_error(config_maps.get("settings").await.expect_err("deleted"));
     assert_eq!(code, 404);
+    let elsewhere: Api<ConfigMap> = Api::namespaced(server.client().await, "nope");
+    let mut object = object;
+    object.metadata.namespace = None;
+    let (code, _, message) = api_error(
+        elsewhere
+            .create(&PostParams::default(), &object)
+            .await
+            .expect_err("no namespace"),
+    );
+    assert_eq!(
+        (code, message.as_str()),
+        (404, "namespaces \"nope\" not found")
+    );
     let methods: Vec<String> = server.writes().into_iter().map(|w| w.method).collect();
-    assert_eq!(methods, ["POST", "POST", "DELETE"]);
+    assert_eq!(methods, ["POST", "POST", "DELETE", "POST"]);
 }
 
 #[tokio::test]

@@ -211,17 +211,37 @@ fn header_text(request: &Request<Incoming>, name: header::HeaderName) -> String 
         .to_string()
 }
 
+/// Records the request, answers it, and adds the headers every API server
+/// response has.
 pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response<Body> {
     let path = request.uri().path().to_string();
     let uri = request
         .uri()
         .path_and_query()
         .map_or_else(|| path.clone(), |p| p.as_str().to_string());
-    lock(&shared.requests).push(RecordedRequest {
-        method: request.method().to_string(),
-        uri,
-        version: format!("{:?}", request.version()),
-    });
+    let number = {
+        let mut requests = lock(&shared.requests);
+        requests.push(RecordedRequest {
+            method: request.method().to_string(),
+            uri,
+            version: format!("{:?}", request.version()),
+        });
+        requests.len()
+    };
+    let mut response = answer(&shared, &path, request).await;
+    let headers = response.headers_mut();
+    let audit_id = format!("3b5f0c1e-9d2a-4e7b-8c61-{number:012x}");
+    if let Ok(value) = header::HeaderValue::from_str(&audit_id) {
+        headers.insert("audit-id", value);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-cache, private"),
+    );
+    response
+}
+
+async fn answer(shared: &Arc<Shared>, path: &str, request: Request<Incoming>) -> Response<Body> {
     let expected = format!("Bearer {}", super::TOKEN);
     if header_text(&request, header::AUTHORIZATION) != expected {
         return failure_response(status::unauthorized());
@@ -250,14 +270,14 @@ pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response
         user_agent,
         body,
     };
-    let route = route(&shared, &path);
+    let route = route(shared, path);
     let (target, verb) = match &route {
-        Route::Resource(request) => (Some(request.target(&shared)), verb(&call, request)),
+        Route::Resource(request) => (Some(request.target(shared)), verb(&call, request)),
         _ => (None, "get"),
     };
     if let Some(failure) = fault::take(
         &mut lock(&shared.faults),
-        &path,
+        path,
         target.as_ref(),
         &shared.user,
         verb,
@@ -285,7 +305,7 @@ pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response
                 None => page_not_found(),
             }
         }
-        Route::Resource(request) => resource(&shared, &call, &request, verb).await,
+        Route::Resource(request) => resource(shared, &call, &request, verb).await,
         Route::Unknown => page_not_found(),
     }
 }

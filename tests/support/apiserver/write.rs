@@ -9,7 +9,8 @@
 //! field over. Strategic merge patches are applied as JSON merge patches.
 
 use super::handler::{Body, Call, ResourceRequest, json_response};
-use super::status::{self, Failure};
+use super::status::{self, Failure, Target};
+use super::store::Store;
 use super::{Shared, lock, text};
 use hyper::Response;
 use serde_json::{Map, Value, json};
@@ -351,6 +352,28 @@ fn bump_generation(before: Option<&Value>, after: &mut Value) {
     }
 }
 
+/// The 404 for creating an object in a namespace that does not exist, when
+/// the server serves namespaces at all.
+fn missing_namespace(shared: &Shared, store: &Store, request: &ResourceRequest) -> Option<Failure> {
+    let namespace = request.namespace.as_ref()?;
+    let index = shared
+        .served
+        .iter()
+        .position(|r| r.group.is_empty() && r.plural == "namespaces")?;
+    if store
+        .get(&(index, String::new(), namespace.clone()))
+        .is_some()
+    {
+        return None;
+    }
+    Some(status::not_found(&Target {
+        qualified: "namespaces".to_string(),
+        plural: "namespaces".to_string(),
+        name: Some(namespace.clone()),
+        ..Target::default()
+    }))
+}
+
 /// Stores `object` (unless dry-run) and answers with it as stored.
 fn commit(
     shared: &Shared,
@@ -359,16 +382,21 @@ fn commit(
     before: Option<&Value>,
     mut object: Value,
     created_code: u16,
-) -> Response<Body> {
+) -> Result<Response<Body>, Failure> {
     bump_generation(before, &mut object);
     let code = if before.is_some() { 200 } else { created_code };
     let mut store = lock(&shared.store);
+    if before.is_none()
+        && let Some(failure) = missing_namespace(shared, &store, request)
+    {
+        return Err(failure);
+    }
     if is_dry_run(call) {
         if before.is_none() {
             object["metadata"]["uid"] = json!(store.new_uid());
             object["metadata"]["creationTimestamp"] = json!(text::now_timestamp());
         }
-        return json_response(code, &object);
+        return Ok(json_response(code, &object));
     }
     let key = (
         request.resource,
@@ -379,7 +407,7 @@ fn commit(
             .to_string(),
     );
     let change = store.put(key, object);
-    json_response(code, &change.object)
+    Ok(json_response(code, &change.object))
 }
 
 pub fn create(
@@ -423,7 +451,7 @@ pub fn create(
         field_paths(&object),
     );
     object["metadata"]["managedFields"] = encode_managed(&managed);
-    Ok(commit(shared, call, &named, None, object, 201))
+    commit(shared, call, &named, None, object, 201)
 }
 
 pub fn patch(
@@ -493,7 +521,7 @@ fn merge_patch(
     let api_version = shared.served[request.resource].api_version();
     claim(&mut managed, &manager, "Update", &api_version, fields);
     object["metadata"]["managedFields"] = encode_managed(&managed);
-    Ok(commit(shared, call, request, Some(&existing), object, 200))
+    commit(shared, call, request, Some(&existing), object, 200)
 }
 
 pub fn replace(
@@ -532,7 +560,7 @@ pub fn replace(
         field_paths(&object),
     );
     object["metadata"]["managedFields"] = encode_managed(&managed);
-    Ok(commit(shared, call, request, Some(&existing), object, 200))
+    commit(shared, call, request, Some(&existing), object, 200)
 }
 
 pub fn delete(
@@ -648,12 +676,5 @@ fn apply(
     }
     claim(&mut managed, &manager, "Apply", &api_version, applying);
     object["metadata"]["managedFields"] = encode_managed(&managed);
-    Ok(commit(
-        shared,
-        call,
-        request,
-        existing.as_ref(),
-        object,
-        201,
-    ))
+    commit(shared, call, request, existing.as_ref(), object, 201)
 }
