@@ -878,6 +878,22 @@ async fn merge_patch_and_replace_update_the_store() {
     );
     assert_eq!((code, reason.as_str()), (409, "Conflict"));
     assert!(message.starts_with("Operation cannot be fulfilled on deployments.apps \"web\": the object has been modified"), "{message}");
+    let status = deployments
+        .get_status("web")
+        .await
+        .expect("read the status subresource");
+    assert_eq!(status.status.and_then(|s| s.available_replicas), Some(2));
+    let (code, reason, _) = api_error(
+        deployments
+            .patch_status(
+                "web",
+                &PatchParams::default(),
+                &Patch::Merge(json!({"status": {"replicas": 9}})),
+            )
+            .await
+            .expect_err("status is read-only here"),
+    );
+    assert_eq!((code, reason.as_str()), (405, "MethodNotAllowed"));
     let json_patch = hyper::Request::patch("/apis/apps/v1/namespaces/shop/deployments/web")
         .header("Content-Type", "application/json-patch+json")
         .body(br#"[{"op":"replace","path":"/spec/replicas","value":1}]"#.to_vec())

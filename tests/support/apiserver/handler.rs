@@ -331,6 +331,9 @@ async fn resource(
             return logs(shared, call, request);
         }
         Some("status") if resource.has_status && call.method == Method::GET => {}
+        Some("status") if resource.has_status => {
+            return failure_response(status::method_not_allowed(&target));
+        }
         Some(_) => return page_not_found(),
         None => {}
     }
