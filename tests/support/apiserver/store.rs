@@ -1,0 +1,218 @@
+//! The objects a server holds, their revision history (for watches and
+//! continue tokens) and the container logs of its pods.
+
+use super::catalog::ResourceType;
+use super::text;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use tokio::sync::broadcast;
+
+/// How many changes a slow watch may fall behind before it gets 410.
+const CHANGE_BACKLOG: usize = 1024;
+
+/// (resource index in the catalog, namespace or "", name).
+pub type ObjectKey = (usize, String, String);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeKind {
+    Added,
+    Modified,
+    Deleted,
+}
+
+impl ChangeKind {
+    pub fn watch_type(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "ADDED",
+            ChangeKind::Modified => "MODIFIED",
+            ChangeKind::Deleted => "DELETED",
+        }
+    }
+}
+
+/// One write to the store, as watches see it.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub revision: u64,
+    pub kind: ChangeKind,
+    pub resource: usize,
+    pub object: Value,
+    /// The object before a modification, so that a watch with a selector
+    /// can tell an object that stopped (or started) matching.
+    pub before: Option<Value>,
+}
+
+/// A container's log files: what it wrote this run and in the run before.
+#[derive(Debug, Clone, Default)]
+pub struct ContainerLogs {
+    pub current: Option<String>,
+    pub previous: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Store {
+    objects: BTreeMap<ObjectKey, Value>,
+    revision: u64,
+    /// Revisions at or below this one are compacted: watches and continue
+    /// tokens from them get 410 Expired.
+    compacted: u64,
+    history: Vec<Change>,
+    /// (namespace, pod, container) to its logs.
+    pub logs: BTreeMap<(String, String, String), ContainerLogs>,
+    next_uid: u64,
+    /// Every change is sent here while the store is locked, so a watch
+    /// that subscribes under the same lock sees each change exactly once.
+    changes: broadcast::Sender<Change>,
+}
+
+impl Default for Store {
+    fn default() -> Store {
+        Store {
+            objects: BTreeMap::new(),
+            revision: 0,
+            compacted: 0,
+            history: Vec::new(),
+            logs: BTreeMap::new(),
+            next_uid: 0,
+            changes: broadcast::channel(CHANGE_BACKLOG).0,
+        }
+    }
+}
+
+fn revision_of(object: &Value) -> Option<u64> {
+    object["metadata"]["resourceVersion"].as_str()?.parse().ok()
+}
+
+impl Store {
+    /// Takes a scenario object as it is, keeping its resourceVersion; the
+    /// store's revision becomes the highest seen.
+    pub fn load(&mut self, key: ObjectKey, object: Value) {
+        if let Some(revision) = revision_of(&object) {
+            self.revision = self.revision.max(revision);
+        }
+        self.objects.insert(key, object);
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Change> {
+        self.changes.subscribe()
+    }
+
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    pub fn compacted(&self) -> u64 {
+        self.compacted
+    }
+
+    /// Makes every revision so far too old for watches and continue tokens.
+    pub fn compact(&mut self) {
+        self.compacted = self.revision;
+        self.history.clear();
+    }
+
+    pub fn get(&self, key: &ObjectKey) -> Option<&Value> {
+        self.objects.get(key)
+    }
+
+    /// Objects of one resource, in key order (namespace, then name),
+    /// optionally only one namespace's.
+    pub fn list<'a>(
+        &'a self,
+        resource: usize,
+        namespace: Option<&'a str>,
+    ) -> impl Iterator<Item = (&'a ObjectKey, &'a Value)> + 'a {
+        self.objects
+            .range((resource, String::new(), String::new())..)
+            .take_while(move |((index, _, _), _)| *index == resource)
+            .filter(move |((_, ns, _), _)| namespace.is_none_or(|wanted| ns == wanted))
+    }
+
+    /// Changes after `revision`, or None when that revision is compacted.
+    pub fn changes_since(&self, revision: u64) -> Option<Vec<Change>> {
+        if revision < self.compacted {
+            return None;
+        }
+        Some(
+            self.history
+                .iter()
+                .filter(|change| change.revision > revision)
+                .cloned()
+                .collect(),
+        )
+    }
+
+    /// A fresh uid, in the UUID form the server uses.
+    pub fn new_uid(&mut self) -> String {
+        self.next_uid += 1;
+        format!("6f1c2a4e-0d3b-4c8e-9a71-{:012x}", self.next_uid)
+    }
+
+    /// Stores a new or changed object under the next revision. Fills in what
+    /// the server sets on create (uid, creationTimestamp, generation) when
+    /// missing.
+    pub fn put(&mut self, key: ObjectKey, mut object: Value) -> Change {
+        self.revision += 1;
+        let kind = if self.objects.contains_key(&key) {
+            ChangeKind::Modified
+        } else {
+            ChangeKind::Added
+        };
+        if kind == ChangeKind::Added {
+            let uid = self.new_uid();
+            let metadata = &mut object["metadata"];
+            if metadata.get("uid").is_none() {
+                metadata["uid"] = json!(uid);
+            }
+            if metadata.get("creationTimestamp").is_none() {
+                metadata["creationTimestamp"] = json!(text::now_timestamp());
+            }
+        }
+        object["metadata"]["resourceVersion"] = json!(self.revision.to_string());
+        let before = self.objects.insert(key.clone(), object.clone());
+        self.record(kind, key.0, object, before)
+    }
+
+    pub fn delete(&mut self, key: &ObjectKey) -> Option<Change> {
+        let mut object = self.objects.remove(key)?;
+        self.revision += 1;
+        object["metadata"]["resourceVersion"] = json!(self.revision.to_string());
+        Some(self.record(ChangeKind::Deleted, key.0, object, None))
+    }
+
+    fn record(
+        &mut self,
+        kind: ChangeKind,
+        resource: usize,
+        object: Value,
+        before: Option<Value>,
+    ) -> Change {
+        let change = Change {
+            revision: self.revision,
+            kind,
+            resource,
+            object,
+            before,
+        };
+        self.history.push(change.clone());
+        let _ = self.changes.send(change.clone());
+        change
+    }
+}
+
+/// The key an object is stored under, for a resource type.
+pub fn key_of(index: usize, resource: &ResourceType, object: &Value) -> ObjectKey {
+    let namespace = if resource.namespaced {
+        object["metadata"]["namespace"]
+            .as_str()
+            .unwrap_or("default")
+            .to_string()
+    } else {
+        String::new()
+    };
+    let name = object["metadata"]["name"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    (index, namespace, name)
+}
