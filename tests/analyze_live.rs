@@ -3,9 +3,9 @@
 //! requests, one list per resource, logs only for what is broken, and the
 //! API server's errors handled as a real one would need.
 
-mod support;
 #[path = "support/apiserver/mod.rs"]
 mod apiserver;
+mod support;
 
 use apiserver::{ApiServer, Fault, Scenario};
 use serde_json::Value;
@@ -58,12 +58,30 @@ async fn live_analysis_finds_what_the_snapshot_shows_and_sends_no_write() {
     let server = ApiServer::start(Scenario::load(CRASHLOOP)).await;
     let live = analyze_live(&server, &[]).await;
     live.expect_code(1);
-    let snapshot = support::guard(&["analyze", "--snapshot", CRASHLOOP, "-n", "shop", "--format", "json"]);
+    let snapshot = support::guard(&[
+        "analyze",
+        "--snapshot",
+        CRASHLOOP,
+        "-n",
+        "shop",
+        "--format",
+        "json",
+    ]);
     assert_eq!(verdicts(&live.json()), verdicts(&snapshot.json()));
-    assert!(live.json()["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "GRD700"));
+    assert!(
+        live.json()["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "GRD700")
+    );
 
     let requests = server.requests();
-    assert!(server.writes().is_empty(), "analyze sent writes: {:?}", server.writes());
+    assert!(
+        server.writes().is_empty(),
+        "analyze sent writes: {:?}",
+        server.writes()
+    );
     // One list per resource: no path is listed twice (pages would carry a
     // continue token; this scenario fits one page).
     let mut lists: Vec<&str> = requests
@@ -74,13 +92,26 @@ async fn live_analysis_finds_what_the_snapshot_shows_and_sends_no_write() {
     let all = lists.len();
     lists.sort_unstable();
     lists.dedup();
-    assert_eq!(all, lists.len(), "a resource was listed twice: {requests:?}");
+    assert_eq!(
+        all,
+        lists.len(),
+        "a resource was listed twice: {requests:?}"
+    );
     // Logs only of the crashing pods, and of their previous instance.
-    let logs: Vec<&apiserver::RecordedRequest> = requests.iter().filter(|r| r.path().ends_with("/log")).collect();
+    let logs: Vec<&apiserver::RecordedRequest> = requests
+        .iter()
+        .filter(|r| r.path().ends_with("/log"))
+        .collect();
     assert!(!logs.is_empty());
-    assert!(logs.len() <= 2, "one log per workload and container: {logs:?}");
+    assert!(
+        logs.len() <= 2,
+        "one log per workload and container: {logs:?}"
+    );
     for log in logs {
-        assert!(log.uri.contains("/pods/api-") && log.uri.contains("previous=true"), "{log:?}");
+        assert!(
+            log.uri.contains("/pods/api-") && log.uri.contains("previous=true"),
+            "{log:?}"
+        );
     }
     server.stop().await;
 }
@@ -92,7 +123,10 @@ async fn pages_are_followed_to_the_end() {
     let whole = analyze_live(&server, &[]).await;
     assert_eq!(verdicts(&paged.json()), verdicts(&whole.json()));
     assert!(
-        server.requests().iter().any(|r| r.uri.contains("continue=")),
+        server
+            .requests()
+            .iter()
+            .any(|r| r.uri.contains("continue=")),
         "small pages need continue tokens"
     );
     server.stop().await;
@@ -110,9 +144,20 @@ async fn a_forbidden_resource_is_a_partial_result_that_names_what_was_denied() {
     assert_eq!(errors[0]["code"], "cluster-forbidden");
     let message = errors[0]["message"].as_str().unwrap();
     assert!(message.contains("forbidden to list secrets"), "{message}");
-    assert!(errors[0]["help"].as_str().unwrap().contains("grant `list` on `secrets`"));
+    assert!(
+        errors[0]["help"]
+            .as_str()
+            .unwrap()
+            .contains("grant `list` on `secrets`")
+    );
     // Everything else was analysed.
-    assert!(report["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "GRD700"));
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "GRD700")
+    );
     server.stop().await;
 }
 
@@ -139,7 +184,13 @@ async fn a_server_error_on_one_list_is_reported_and_the_rest_analysed() {
     run.expect_code(3);
     let report = run.json();
     assert_eq!(report["errors"][0]["code"], "cluster-error");
-    assert!(report["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "GRD700"));
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "GRD700")
+    );
     server.stop().await;
 }
 
@@ -164,8 +215,16 @@ async fn an_unreachable_cluster_exits_4_with_what_to_check() {
     .await;
     std::fs::remove_dir_all(&dir).ok();
     run.expect_code(4);
-    assert!(run.stderr.contains("cannot reach the cluster"), "{}", run.stderr);
-    assert!(run.stderr.contains("kubectl cluster-info"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("cannot reach the cluster"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("kubectl cluster-info"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -174,6 +233,10 @@ async fn an_unknown_context_is_a_clear_error() {
     let run = analyze_live(&server, &["--context", "no-such-context"]).await;
     run.expect_code(2);
     assert!(run.stderr.contains("no-such-context"), "{}", run.stderr);
-    assert!(run.stderr.contains("kubectl config get-contexts"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("kubectl config get-contexts"),
+        "{}",
+        run.stderr
+    );
     server.stop().await;
 }

@@ -4,13 +4,16 @@
 use super::evidence;
 use super::fields::{condition, container_path, int, list, text};
 use super::{Analyzer, Context};
-use crate::cluster::LogKey;
+use crate::cluster::{LogKey, unix_seconds};
 use crate::core::{Finding, Object, Related, Severity};
 use regorus::Value;
 use std::collections::BTreeMap;
 
 /// Restarts after which a running container is reported as restarting.
 const RESTARTS: i64 = 3;
+/// A running container's last termination older than this is history, not
+/// a problem (node reboots, an OOM kill last week).
+const RECENT: i64 = 24 * 3600;
 /// Logs read as evidence per analysis, at most.
 const LOGS: usize = 20;
 
@@ -84,7 +87,7 @@ fn problems<'a>(context: &Context<'a>) -> Vec<Problem<'a>> {
             ("containerStatuses", false),
         ] {
             for container in list(&status[field]) {
-                if let Some(problem) = classify(pod, container, init) {
+                if let Some(problem) = classify(pod, container, init, context.snapshot.taken_at) {
                     out.push(problem);
                 }
             }
@@ -93,9 +96,19 @@ fn problems<'a>(context: &Context<'a>) -> Vec<Problem<'a>> {
     out
 }
 
-fn classify<'a>(pod: &'a Object, container: &Value, init: bool) -> Option<Problem<'a>> {
+fn classify<'a>(
+    pod: &'a Object,
+    container: &Value,
+    init: bool,
+    now: Option<i64>,
+) -> Option<Problem<'a>> {
     let state = &container["state"];
     let last = &container["lastState"]["terminated"];
+    let running = state["running"] != Value::Undefined;
+    let last_is_recent = match (now, text(&last["finishedAt"]).and_then(unix_seconds)) {
+        (Some(now), Some(finished)) => now - finished <= RECENT,
+        _ => true,
+    };
     let waiting = text(&state["waiting"]["reason"]);
     let waiting_message = text(&state["waiting"]["message"]).unwrap_or_default();
     let restarts = int(&container["restartCount"]).unwrap_or(0);
@@ -106,7 +119,7 @@ fn classify<'a>(pod: &'a Object, container: &Value, init: bool) -> Option<Proble
         format!("exit code {code} ({reason})")
     };
     let oom = text(&terminated["reason"]) == Some("OOMKilled")
-        || text(&last["reason"]) == Some("OOMKilled");
+        || (text(&last["reason"]) == Some("OOMKilled") && (!running || last_is_recent));
     let failed_now = int(&terminated["exitCode"]).is_some_and(|c| c != 0);
     let (kind, described) = match waiting {
         Some(
@@ -118,7 +131,7 @@ fn classify<'a>(pod: &'a Object, container: &Value, init: bool) -> Option<Proble
         ) => (Kind::CannotStart, format!("{reason}: {waiting_message}")),
         _ if oom => (
             Kind::OomKilled,
-            format!("OOMKilled, restarted {restarts} times"),
+            format!("OOMKilled, {}", restarted(restarts)),
         ),
         _ if init && (waiting == Some("CrashLoopBackOff") || failed_now) => {
             let why = if failed_now {
@@ -128,14 +141,15 @@ fn classify<'a>(pod: &'a Object, container: &Value, init: bool) -> Option<Proble
             };
             (
                 Kind::InitStuck,
-                format!("init container failing: {why}, restarted {restarts} times"),
+                format!("init container failing: {why}, {}", restarted(restarts)),
             )
         }
         Some("CrashLoopBackOff") => (
             Kind::CrashLoop,
             format!(
-                "CrashLoopBackOff: last {}, restarted {restarts} times",
-                exit(last)
+                "CrashLoopBackOff: last {}, {}",
+                exit(last),
+                restarted(restarts)
             ),
         ),
         _ if failed_now && !owned_by_job(pod) => (
@@ -143,15 +157,16 @@ fn classify<'a>(pod: &'a Object, container: &Value, init: bool) -> Option<Proble
             format!("terminated with {}", exit(terminated)),
         ),
         _ if init => return None,
-        _ if state["running"] != Value::Undefined
-            && container["ready"] == Value::Bool(false)
-            && container["started"] != Value::Bool(false) =>
-        {
+        _ if running && container["started"] == Value::Bool(false) => (
+            Kind::ProbeFailing,
+            "running, its startup probe has not passed".to_string(),
+        ),
+        _ if running && container["ready"] == Value::Bool(false) => {
             (Kind::ProbeFailing, "running but not ready".to_string())
         }
-        _ if state["running"] != Value::Undefined && restarts >= RESTARTS => (
+        _ if running && restarts >= RESTARTS && last_is_recent => (
             Kind::Restarting,
-            format!("running, restarted {restarts} times (last {})", exit(last)),
+            format!("running, {} (last {})", restarted(restarts), exit(last)),
         ),
         _ => return None,
     };
@@ -164,6 +179,15 @@ fn classify<'a>(pod: &'a Object, container: &Value, init: bool) -> Option<Proble
         restarts,
         image: text(&container["image"]).unwrap_or_default().to_string(),
     })
+}
+
+/// "restarted 1 time", "restarted 6 times".
+fn restarted(count: i64) -> String {
+    if count == 1 {
+        "restarted 1 time".to_string()
+    } else {
+        format!("restarted {count} times")
+    }
 }
 
 fn owned_by_job(pod: &Object) -> bool {
@@ -472,9 +496,9 @@ pub static OOM_KILLED: Analyzer = Analyzer {
                 .map(|l| format!(" (memory limit {l})"))
                 .unwrap_or_default();
             format!(
-                "{} was OOMKilled{limit}, restarted {} times",
+                "{} was OOMKilled{limit}, {}",
                 group.who(),
-                first.restarts
+                restarted(first.restarts)
             )
         })
     },
@@ -532,16 +556,21 @@ pub static PROBE_FAILING: Analyzer = Analyzer {
     title: "Container is running but not ready",
     severity: Severity::Warning,
     category: "health",
-    rationale: "The container runs but its readiness probe fails, so Services send it no traffic; a failing liveness probe restarts it too. The probe checks the wrong port or path, or the application is not healthy yet.",
+    rationale: "The container runs but its readiness probe fails, so Services send it no traffic (a failing liveness probe restarts it too), or its startup probe has not passed, so the other probes have not even begun. The probe checks the wrong port or path, or the application is not healthy yet.",
     fix: "Compare the probe (port, path, timeouts) with what the application serves; the Unhealthy events in the evidence give the probe's error.",
     kinds: POD_KINDS,
     only_unexplained: false,
     run: |context, analyzer| {
         report(context, analyzer, Kind::ProbeFailing, |group| {
-            format!(
-                "{} is running but not ready: its readiness probe fails",
-                group.who()
-            )
+            let state = &group.first().state;
+            if state.contains("startup probe") {
+                format!("{} is {state}", group.who())
+            } else {
+                format!(
+                    "{} is running but not ready: its readiness probe fails",
+                    group.who()
+                )
+            }
         })
     },
 };

@@ -19,8 +19,8 @@ pub static PVC_PENDING: Analyzer = Analyzer {
         context
             .objects("PersistentVolumeClaim")
             .filter(|pvc| text(&pvc.value["status"]["phase"]) == Some("Pending"))
-            .map(|pvc| {
-                let reason = context
+            .filter_map(|pvc| {
+                let warning = context
                     .snapshot
                     .events_for(pvc)
                     .into_iter()
@@ -30,15 +30,33 @@ pub static PVC_PENDING: Analyzer = Analyzer {
                             .or(text(&e.value["note"]))
                             .map(str::to_string)
                     });
-                let message = match reason {
+                // A class that binds when the first pod arrives keeps a
+                // claim nobody uses Pending, as it should.
+                if warning.is_none() && waits_for_consumer(context, pvc) {
+                    return None;
+                }
+                let message = match warning {
                     Some(reason) => format!("claim is Pending: {reason}"),
                     None => "claim is Pending: no volume is bound to it".to_string(),
                 };
-                context.finding(analyzer, pvc, message)
+                Some(context.finding(analyzer, pvc, message))
             })
             .collect()
     },
 };
+
+/// Whether the claim's StorageClass (its own, or the default one) binds
+/// volumes only once a pod uses the claim.
+fn waits_for_consumer(context: &Context, pvc: &Object) -> bool {
+    let class = match text(&pvc.value["spec"]["storageClassName"]) {
+        Some(name) => context.snapshot.get("StorageClass", None, name),
+        None => context.snapshot.of_kind("StorageClass").find(|c| {
+            text(&c.value["metadata"]["annotations"]["storageclass.kubernetes.io/is-default-class"])
+                == Some("true")
+        }),
+    };
+    class.is_some_and(|c| text(&c.value["volumeBindingMode"]) == Some("WaitForFirstConsumer"))
+}
 
 pub static STORAGE_CLASS_MISSING: Analyzer = Analyzer {
     id: "GRD751",
@@ -216,11 +234,13 @@ fn broken_references(context: &Context, analyzer: &Analyzer, kind: &'static str)
             if !reported.insert(problem.clone()) {
                 continue;
             }
-            let mut finding = context.finding(
-                analyzer,
-                object,
-                format!("{problem}; the pods cannot start"),
-            );
+            let consequence = if reference.path.contains("imagePullSecrets") {
+                "images from a private registry cannot be pulled with it"
+            } else {
+                "the pods cannot start"
+            };
+            let mut finding =
+                context.finding(analyzer, object, format!("{problem}; {consequence}"));
             finding.path = reference.path;
             out.push(finding);
         }

@@ -158,7 +158,11 @@ fn near_miss(selector: &[(&str, &str)], pods: &[&Object]) -> Option<String> {
                 if k != *key || other == *value {
                     continue;
                 }
+                // Only a value a typo away: two edits, and fewer than its length.
                 let distance = edit_distance(value, other);
+                if distance > 2 || distance >= value.chars().count() {
+                    continue;
+                }
                 if best.as_ref().is_none_or(|(d, _)| distance < *d) {
                     best = Some((distance, format!("{key}={other}")));
                 }

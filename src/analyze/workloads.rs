@@ -64,13 +64,33 @@ pub static ROLLOUT_STUCK: Analyzer = Analyzer {
                     context.finding(
                         analyzer,
                         object,
-                        format!("rollout stopped: {}", condition_text(progressing)),
+                        format!(
+                            "rollout stopped: {}{}",
+                            condition_text(progressing),
+                            deadline_too_short(object)
+                        ),
                     )
                 })
             })
             .collect()
     },
 };
+
+/// A Deployment whose pods must stay ready for `minReadySeconds` before
+/// they count as available can never make progress within a shorter
+/// `progressDeadlineSeconds`.
+fn deadline_too_short(object: &crate::core::Object) -> String {
+    let spec = &object.value["spec"];
+    let min_ready = int(&spec["minReadySeconds"]).unwrap_or(0);
+    let deadline = int(&spec["progressDeadlineSeconds"]).unwrap_or(600);
+    if min_ready >= deadline {
+        format!(
+            "; minReadySeconds ({min_ready}) is not below progressDeadlineSeconds ({deadline}), so no new pod can become available in time: lower minReadySeconds or raise the deadline"
+        )
+    } else {
+        String::new()
+    }
+}
 
 pub static CANNOT_CREATE_PODS: Analyzer = Analyzer {
     id: "GRD722",
@@ -89,15 +109,24 @@ pub static CANNOT_CREATE_PODS: Analyzer = Analyzer {
                     .filter(|c| text(&c["status"]) == Some("True"))
                     .map(condition_text)
                     .or_else(|| {
+                        // Without the condition, a FailedCreate event counts
+                        // only while the controller still lacks pods: an old
+                        // event about a refusal since resolved is history.
+                        if !short_of_pods(object) {
+                            return None;
+                        }
                         context
                             .snapshot
                             .events_for(object)
                             .into_iter()
                             .find(|e| text(&e.value["reason"]) == Some("FailedCreate"))
                             .map(|e| {
-                                text(&e.value["message"])
+                                let message = text(&e.value["message"])
                                     .or(text(&e.value["note"]))
-                                    .unwrap_or("FailedCreate")
+                                    .unwrap_or("FailedCreate");
+                                message
+                                    .strip_prefix("Error creating: ")
+                                    .unwrap_or(message)
                                     .to_string()
                             })
                     });
@@ -120,6 +149,19 @@ pub static CANNOT_CREATE_PODS: Analyzer = Analyzer {
         out
     },
 };
+
+/// Whether a controller has fewer pods than it asks for.
+fn short_of_pods(object: &crate::core::Object) -> bool {
+    let wanted = int(&object.value["spec"]["replicas"])
+        .or_else(|| int(&object.value["status"]["desiredNumberScheduled"]))
+        .or_else(|| int(&object.value["spec"]["parallelism"]))
+        .unwrap_or(1);
+    let have = int(&object.value["status"]["replicas"])
+        .or_else(|| int(&object.value["status"]["currentNumberScheduled"]))
+        .or_else(|| int(&object.value["status"]["active"]))
+        .unwrap_or(0);
+    have < wanted
+}
 
 pub static JOB_FAILED: Analyzer = Analyzer {
     id: "GRD723",
@@ -184,19 +226,43 @@ pub static CRONJOB_FAILING: Analyzer = Analyzer {
     kinds: &["CronJob"],
     only_unexplained: false,
     run: |context, analyzer| {
-        // Failed Jobs by the CronJob that owns them, in one pass.
-        let mut failed: std::collections::BTreeMap<
+        // The Jobs of each CronJob, in one pass.
+        let mut owned: std::collections::BTreeMap<
             crate::core::ObjectRef,
             Vec<&crate::core::Object>,
         > = Default::default();
         for job in context.objects("Job") {
-            if condition_true(&job.value, "Failed")
-                && let Some(owner) = context.snapshot.owners(job).first()
+            if let Some(owner) = context.snapshot.owners(job).first()
                 && owner.id.kind == "CronJob"
             {
-                failed.entry(owner.id.clone()).or_default().push(job);
+                owned.entry(owner.id.clone()).or_default().push(job);
             }
         }
+        // The failed runs since the last one that succeeded: a CronJob that
+        // failed yesterday and succeeded today is fine.
+        let created = |job: &&crate::core::Object| {
+            text(&job.value["metadata"]["creationTimestamp"])
+                .unwrap_or_default()
+                .to_string()
+        };
+        let failed: std::collections::BTreeMap<crate::core::ObjectRef, Vec<&crate::core::Object>> =
+            owned
+                .into_iter()
+                .map(|(cronjob, mut jobs)| {
+                    jobs.sort_by_key(created);
+                    let since = jobs
+                        .iter()
+                        .rposition(|job| condition_true(&job.value, "Complete"))
+                        .map_or(0, |i| i + 1);
+                    let failures: Vec<&crate::core::Object> = jobs[since..]
+                        .iter()
+                        .copied()
+                        .filter(|job| condition_true(&job.value, "Failed"))
+                        .collect();
+                    (cronjob, failures)
+                })
+                .filter(|(_, failures)| !failures.is_empty())
+                .collect();
         let mut out = Vec::new();
         for cronjob in context.objects("CronJob") {
             let Some(jobs) = failed.get(&cronjob.id) else {

@@ -234,6 +234,10 @@ impl Cluster {
         let mut snapshot = Snapshot::new(objects, listed);
         Diagnostic::sort(&mut diagnostics);
         snapshot.diagnostics = diagnostics;
+        snapshot.taken_at = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()
+            .and_then(|d| i64::try_from(d.as_secs()).ok());
         Ok(snapshot)
     }
 }

@@ -38,6 +38,9 @@ pub struct Snapshot {
     listed: BTreeSet<String>,
     /// What could not be listed or read; the analysis says what it misses.
     pub diagnostics: Vec<Diagnostic>,
+    /// When the snapshot was taken, in seconds since the Unix epoch: the
+    /// clock for a live one, the newest timestamp it holds for a directory.
+    pub taken_at: Option<i64>,
 }
 
 impl Snapshot {
@@ -186,21 +189,39 @@ impl Snapshot {
         walk(dir, &mut files);
         files.sort();
         let mut objects = Vec::new();
+        let mut listed = Vec::new();
         let mut diagnostics = Vec::new();
         let mut logs = Vec::new();
         for file in &files {
             let name = file.to_string_lossy();
             if name.ends_with(".json") {
                 match read_objects(file) {
-                    Ok(found) => objects.extend(found),
+                    Ok((kind, found)) => {
+                        listed.extend(kind);
+                        objects.extend(found);
+                    }
                     Err(diagnostic) => diagnostics.push(diagnostic),
                 }
             } else if let Some(found) = log_files(dir, file) {
                 logs.extend(found);
             }
         }
-        let mut snapshot = Snapshot::new(objects, []);
+        let mut snapshot = Snapshot::new(objects, listed);
         snapshot.diagnostics = diagnostics;
+        snapshot.taken_at = snapshot
+            .objects
+            .iter()
+            .filter_map(|o| {
+                let created = match &o.value["metadata"]["creationTimestamp"] {
+                    Value::String(t) => unix_seconds(t),
+                    _ => None,
+                };
+                let happened = (o.id.kind == "Event")
+                    .then(|| unix_seconds(&event_time(o)))
+                    .flatten();
+                created.max(happened)
+            })
+            .max();
         for (key, text) in logs {
             snapshot.add_log(key, text);
         }
@@ -222,8 +243,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The objects of one `kubectl get -o json` file: a List's items, or one object.
-fn read_objects(file: &Path) -> Result<Vec<Object>, Diagnostic> {
+/// The objects of one `kubectl get -o json` file: a List's items, or one
+/// object; and the kind a typed list (`SecretList`) says it lists, which is
+/// listed even when it has no items.
+fn read_objects(file: &Path) -> Result<(Option<String>, Vec<Object>), Diagnostic> {
     let name: Arc<str> = Arc::from(file.to_string_lossy().as_ref());
     let at = |line: usize, column: usize| Location {
         file: name.clone(),
@@ -239,14 +262,22 @@ fn read_objects(file: &Path) -> Result<Vec<Object>, Diagnostic> {
             .at(at(e.line(), e.column()))
             .help("the snapshot's files are kubectl get -o json output")
     })?;
+    let listed = json
+        .get("kind")
+        .and_then(|k| k.as_str())
+        .and_then(|k| k.strip_suffix("List"))
+        .filter(|k| !k.is_empty())
+        .map(str::to_string);
     let items = match json.get("items") {
         Some(serde_json::Value::Array(items)) => items.clone(),
         _ => vec![json],
     };
-    Ok(items
+    let objects = items
         .into_iter()
+        .map(super::list::without_secret_values)
         .filter_map(|item| live_object(Value::from(item)))
-        .collect())
+        .collect();
+    Ok((listed, objects))
 }
 
 /// A listed object as the engine sees it: no file, its uid and resourceVersion.
@@ -381,9 +412,63 @@ pub fn event_time(event: &Object) -> String {
     String::new()
 }
 
+/// Seconds since the Unix epoch of an RFC 3339 time as the API writes it
+/// (`2026-12-07T23:40:00Z`, fractions and offsets allowed).
+pub fn unix_seconds(text: &str) -> Option<i64> {
+    let number = |range: std::ops::Range<usize>| -> Option<i64> { text.get(range)?.parse().ok() };
+    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
+    if text
+        .as_bytes()
+        .get(10)
+        .is_none_or(|b| !matches!(b, b'T' | b't' | b' '))
+        || !(1..=12).contains(&month)
+    {
+        return None;
+    }
+    let rest = &text[19..];
+    let zone = rest.trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
+    let offset = match zone {
+        "Z" | "z" | "" => 0,
+        _ => {
+            let sign = if zone.starts_with('-') { -1 } else { 1 };
+            let hours: i64 = zone.get(1..3)?.parse().ok()?;
+            let minutes: i64 = zone.get(4..6)?.parse().ok()?;
+            sign * (hours * 3600 + minutes * 60)
+        }
+    };
+    // Days from the civil date (proleptic Gregorian), as in Howard Hinnant's
+    // well-known algorithm.
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let year_of_era = y - era * 400;
+    let month_index = (month + 9) % 12;
+    let day_of_year = (153 * month_index + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    let days = era * 146_097 + day_of_era - 719_468;
+    Some(days * 86_400 + hour * 3600 + minute * 60 + second - offset)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn api_times_read_as_epoch_seconds() {
+        assert_eq!(unix_seconds("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(unix_seconds("2026-12-07T23:40:00Z"), Some(1_796_686_800));
+        assert_eq!(
+            unix_seconds("2026-12-07T23:40:00.123456Z"),
+            Some(1_796_686_800)
+        );
+        assert_eq!(
+            unix_seconds("2026-12-08T01:40:00+02:00"),
+            Some(1_796_686_800)
+        );
+        assert_eq!(unix_seconds("2024-02-29T12:00:00Z"), Some(1_709_208_000));
+        assert_eq!(unix_seconds("yesterday"), None);
+        assert_eq!(unix_seconds(""), None);
+    }
 
     #[test]
     fn the_dump_format_splits_logs_per_container() {

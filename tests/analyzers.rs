@@ -1,0 +1,133 @@
+//! One test per analyzer, as per bundled rule: each fires on its fixture,
+//! `testdata/analyzers/<ID>/`, at the object and with the words its
+//! `expect.json` names. `cargo test GRD700` runs one.
+
+mod support;
+
+use guard::analyze::{ANALYZERS, Scope, analyze};
+use guard::cluster::Snapshot;
+use serde_json::Value;
+use std::path::Path;
+
+fn fires_on_its_fixture(id: &str) {
+    let dir = Path::new(support::ROOT).join("testdata/analyzers").join(id);
+    let expect: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("expect.json")).unwrap()).unwrap();
+    let blueprint = dir.join("blueprint.yaml");
+    let guard = if blueprint.exists() {
+        support::with_blueprint(&blueprint)
+    } else {
+        support::bundled()
+    };
+    let snapshot = Snapshot::load_dir(&dir).expect("the fixture reads");
+    assert!(
+        snapshot.diagnostics.is_empty(),
+        "{:?}",
+        snapshot.diagnostics
+    );
+    let report = analyze(&guard, &snapshot, &Scope::default());
+    let found: Vec<&guard::core::Finding> =
+        report.findings.iter().filter(|f| f.rule == id).collect();
+    let object = &expect["object"];
+    let at = found.iter().find(|f| {
+        Some(f.object.kind.as_str()) == object["kind"].as_str()
+            && f.object.namespace.as_deref() == object["namespace"].as_str()
+            && f.object.name.as_deref() == object["name"].as_str()
+    });
+    let Some(finding) = at else {
+        panic!("{id} did not fire at {object} in its fixture; it found {found:#?}");
+    };
+    let words = expect["message"].as_str().unwrap();
+    assert!(
+        finding.message.contains(words),
+        "{id}: {:?} lacks {words:?}",
+        finding.message
+    );
+    assert_eq!(found.len(), 1, "{id} fired more than once: {found:#?}");
+    let fix = finding.fix.as_ref().expect("every finding says what to do");
+    assert!(!fix.description.is_empty());
+}
+
+#[test]
+fn every_analyzer_has_a_fixture() {
+    for analyzer in ANALYZERS {
+        let dir = Path::new(support::ROOT)
+            .join("testdata/analyzers")
+            .join(analyzer.id);
+        assert!(
+            dir.join("expect.json").exists(),
+            "{} has no fixture in {}",
+            analyzer.id,
+            dir.display()
+        );
+    }
+}
+
+macro_rules! analyzer_tests {
+    ($($id:ident)*) => {
+        $(
+            #[test]
+            #[allow(non_snake_case)]
+            fn $id() {
+                fires_on_its_fixture(stringify!($id));
+            }
+        )*
+
+        #[test]
+        fn the_list_of_tests_is_the_registry() {
+            let tested = [$(stringify!($id)),*];
+            let registered: Vec<&str> = ANALYZERS.iter().map(|a| a.id).collect();
+            assert_eq!(tested.as_slice(), registered.as_slice());
+        }
+    };
+}
+
+analyzer_tests! {
+    GRD700 GRD701 GRD702 GRD703 GRD704 GRD705 GRD706 GRD707 GRD708
+    GRD720 GRD721 GRD722 GRD723 GRD724 GRD725
+    GRD740 GRD741 GRD742 GRD743
+    GRD750 GRD751 GRD752 GRD753
+    GRD760 GRD761 GRD762
+    GRD770 GRD771 GRD772 GRD773
+    GRD780 GRD781
+}
+
+/// Realistic inputs on which analyzers once fired wrongly: each
+/// `testdata/analyzers/quiet/<case>/expect.json` says which must stay quiet, and why.
+#[test]
+fn realistic_cases_stay_quiet() {
+    let root = Path::new(support::ROOT).join("testdata/analyzers/quiet");
+    let mut cases: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    cases.sort();
+    assert!(!cases.is_empty());
+    for dir in cases {
+        let expect: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("expect.json")).unwrap())
+                .unwrap();
+        let blueprint = dir.join("blueprint.yaml");
+        let guard = if blueprint.exists() {
+            support::with_blueprint(&blueprint)
+        } else {
+            support::bundled()
+        };
+        let snapshot = Snapshot::load_dir(&dir).expect("the case reads");
+        let report = analyze(&guard, &snapshot, &Scope::default());
+        for id in expect["quiet"].as_array().unwrap() {
+            let fired: Vec<&String> = report
+                .findings
+                .iter()
+                .filter(|f| f.rule == *id)
+                .map(|f| &f.message)
+                .collect();
+            assert!(
+                fired.is_empty(),
+                "{}: {id} fired ({}): {fired:?}",
+                dir.display(),
+                expect["why"]
+            );
+        }
+    }
+}
