@@ -29,6 +29,7 @@ pub mod core;
 pub mod engine;
 pub mod fsutil;
 pub mod generate;
+pub mod k8s;
 pub mod parallel;
 pub mod policy;
 pub mod process;
