@@ -6,4 +6,5 @@
 //! so they cannot disagree.
 
 pub mod scope;
+pub mod selector;
 pub mod workload;
