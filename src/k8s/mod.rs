@@ -5,6 +5,7 @@
 //! the Gatekeeper matcher, the Blueprint and the generator all read these,
 //! so they cannot disagree.
 
+pub mod runtime;
 pub mod scope;
 pub mod selector;
 pub mod workload;
