@@ -7,7 +7,7 @@
 //! objects into [`core::Finding`]s and [`core::Diagnostic`]s; [`report`]
 //! renders an [`engine::Report`] as text, JSON, SARIF, JUnit or GitHub
 //! annotations. [`generate`] writes manifests from a Blueprint that pass
-//! every bundled rule.
+//! every bundled rule. [`k8s`] holds the Kubernetes knowledge they share.
 //!
 //! ```
 //! use guard::engine::{Guard, Options, Settings};
@@ -31,6 +31,7 @@ pub mod core;
 pub mod engine;
 pub mod fsutil;
 pub mod generate;
+pub mod k8s;
 pub mod parallel;
 pub mod policy;
 pub mod process;

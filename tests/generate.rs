@@ -1,7 +1,7 @@
 //! `guard generate`: what it writes for every example Blueprint passes
 //! `guard check --blueprint` with every bundled rule, and its output for the
-//! shop is golden (testdata/generate/shop; `GUARD_BLESS=1 cargo test`
-//! rewrites it).
+//! shop and for a bare Python runtime is golden (testdata/generate/shop and
+//! python; `GUARD_BLESS=1 cargo test` rewrites them).
 
 mod support;
 
@@ -124,11 +124,11 @@ fn generated_manifests_held_to_another_blueprint_drift() {
     assert!(report.findings.iter().all(|f| f.spec_location.is_some()));
 }
 
-#[test]
-fn generated_shop_manifests_are_golden() {
-    let blueprint = Blueprint::load(Path::new("docs/blueprints/shop.yaml")).unwrap();
+/// Holds what the generator writes for `blueprint` to the goldens in `dir`.
+fn generated_manifests_are_golden(blueprint: &str, dir: &str) {
+    let blueprint = Blueprint::load(Path::new(blueprint)).unwrap();
     let generated = generate(blueprint.facts(), &Options::default());
-    let dir = Path::new("testdata/generate/shop");
+    let dir = Path::new(dir);
     if std::env::var_os("GUARD_BLESS").is_some() {
         // Files the generator no longer writes go with the old goldens.
         let _ = std::fs::remove_dir_all(dir);
@@ -144,6 +144,20 @@ fn generated_shop_manifests_are_golden() {
     let mut expected: Vec<&str> = generated.iter().map(|f| f.name.as_str()).collect();
     expected.sort();
     assert_eq!(names, expected, "files in {}", dir.display());
+}
+
+#[test]
+fn generated_shop_manifests_are_golden() {
+    generated_manifests_are_golden("docs/blueprints/shop.yaml", "testdata/generate/shop");
+}
+
+/// A runtime alone gives the image and the port.
+#[test]
+fn generated_python_manifests_are_golden() {
+    generated_manifests_are_golden(
+        "testdata/blueprint/python/blueprint.yaml",
+        "testdata/generate/python",
+    );
 }
 
 #[test]

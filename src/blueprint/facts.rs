@@ -3,6 +3,7 @@
 //! fact the path of the Blueprint field that states it.
 
 use super::quantity::parse_bytes;
+use crate::k8s::runtime;
 use crate::policy::ProfileSelection;
 use crate::source::{PathSeg, SpanNode};
 use serde::{Deserialize, Serialize};
@@ -301,8 +302,16 @@ fn normalise_component(
     let image = raw.image.as_deref().map(split_image);
     source.insert("image", given(raw.image.is_some(), "image"));
 
-    let engine_port = raw.engine.as_deref().and_then(engine_port);
-    let runtime_port = raw.runtime.as_deref().and_then(runtime_port);
+    let engine_port = raw
+        .engine
+        .as_deref()
+        .and_then(runtime::engine)
+        .map(|e| e.port);
+    let runtime_port = raw
+        .runtime
+        .as_deref()
+        .and_then(runtime::runtime)
+        .map(|r| r.port);
     let port = match (raw.port, runtime_port, engine_port) {
         (Some(port), _, _) => {
             source.insert("port", field("port"));
@@ -424,7 +433,11 @@ fn normalise_component(
         expose,
         ingress,
         engine: raw.engine.clone(),
-        engine_images: raw.engine.as_deref().map(engine_images).unwrap_or_default(),
+        engine_images: raw
+            .engine
+            .as_deref()
+            .map(runtime::engine_image_names)
+            .unwrap_or_default(),
         persistent: raw.kind == ComponentType::Database || storage.is_some(),
         storage,
         source: source
@@ -432,51 +445,6 @@ fn normalise_component(
             .map(|(k, v)| (k, SpecPath::new(&v)))
             .collect(),
     })
-}
-
-/// The usual port of a runtime, by the words its name is made of.
-fn runtime_port(runtime: &str) -> Option<u16> {
-    let words: Vec<String> = runtime
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .map(str::to_ascii_lowercase)
-        .collect();
-    let has = |w: &str| words.iter().any(|x| x == w);
-    if has("fastapi") || has("django") || has("uvicorn") {
-        Some(8000)
-    } else if has("flask") {
-        Some(5000)
-    } else if has("nextjs") || has("next") || has("node") || has("express") || has("rails") {
-        Some(3000)
-    } else if ["go", "golang", "java", "spring", "kotlin", "nginx"]
-        .iter()
-        .any(|w| has(w))
-    {
-        Some(8080)
-    } else {
-        None
-    }
-}
-
-fn engine_port(engine: &str) -> Option<u16> {
-    match engine {
-        "postgres" => Some(5432),
-        "mysql" | "mariadb" => Some(3306),
-        "mongodb" => Some(27017),
-        "redis" | "valkey" => Some(6379),
-        "memcached" => Some(11211),
-        _ => None,
-    }
-}
-
-fn engine_images(engine: &str) -> Vec<String> {
-    let names: &[&str] = match engine {
-        "postgres" => &["postgres", "postgresql"],
-        "mongodb" => &["mongo", "mongodb"],
-        "mysql" => &["mysql", "mysql-server"],
-        "redis" => &["redis", "redis-stack-server"],
-        other => return vec![other.to_string()],
-    };
-    names.iter().map(|s| s.to_string()).collect()
 }
 
 /// Splits an image reference into its normalised repository and its tag.

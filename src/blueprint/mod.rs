@@ -376,6 +376,16 @@ mod tests {
     }
 
     #[test]
+    fn a_runtime_alone_gives_its_port_and_cites_the_runtime() {
+        let text = SHOP.replace("runtime: python-fastapi", "runtime: python");
+        let blueprint = parse(&text).unwrap();
+        let backend = &blueprint.facts().components[0];
+        assert_eq!(backend.port, Some(8000));
+        let port = backend.source["port"].segments();
+        assert_eq!(blueprint.position(&port), Pos::new(12, 7));
+    }
+
+    #[test]
     fn unknown_fields_point_at_the_field() {
         let text = SHOP.replace("      runtime:", "      replica: 3\n      runtime:");
         let error = parse(&text).unwrap_err();

@@ -33,6 +33,7 @@ pub mod yaml;
 use crate::blueprint::{Component, ComponentType, Expose, Facts, IngressRoute};
 use crate::engine::WAIVER_ANNOTATION as ANNOTATION;
 use crate::fsutil::write_atomically;
+use crate::k8s::runtime::{self, Engine};
 use std::path::Path;
 use yaml::Yaml;
 
@@ -181,88 +182,6 @@ enum Probe {
     Tcp,
 }
 
-/// What the generator knows about an engine's official image.
-struct Engine {
-    image: &'static str,
-    /// The user the image runs its server as.
-    user: i64,
-    /// Where it keeps its data.
-    data: &'static str,
-    /// Other paths it writes to: (volume name, mount path).
-    writable: &'static [(&'static str, &'static str)],
-    /// Plain environment variables.
-    env: &'static [(&'static str, &'static str)],
-    /// The environment variable that takes the password from the
-    /// `<name>-credentials` Secret, when the image requires one.
-    password: Option<&'static str>,
-}
-
-fn engine(name: &str) -> Option<Engine> {
-    let engine = |image, data, writable, env, password| Engine {
-        image,
-        user: 999,
-        data,
-        writable,
-        env,
-        password,
-    };
-    Some(match name {
-        "postgres" => engine(
-            "postgres:16.4",
-            "/var/lib/postgresql/data",
-            &[("run", "/var/run/postgresql")],
-            &[("PGDATA", "/var/lib/postgresql/data/pgdata")],
-            Some("POSTGRES_PASSWORD"),
-        ),
-        "mysql" => engine(
-            "mysql:8.4",
-            "/var/lib/mysql",
-            &[("run", "/var/run/mysqld")],
-            &[],
-            Some("MYSQL_ROOT_PASSWORD"),
-        ),
-        "mariadb" => engine(
-            "mariadb:11.4",
-            "/var/lib/mysql",
-            &[("run", "/run/mysqld")],
-            &[],
-            Some("MARIADB_ROOT_PASSWORD"),
-        ),
-        "mongodb" => engine("mongo:7.0", "/data/db", &[], &[], None),
-        "redis" => engine("redis:7.4", "/data", &[], &[], None),
-        "valkey" => engine("valkey/valkey:8.0", "/data", &[], &[], None),
-        "memcached" => Engine {
-            user: 11211,
-            ..engine("memcached:1.6", "/data", &[], &[], None)
-        },
-        _ => return None,
-    })
-}
-
-/// The base image of an application runtime, by the words its name is made of.
-fn runtime_image(runtime: &str) -> Option<&'static str> {
-    let words: Vec<String> = runtime
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .map(str::to_ascii_lowercase)
-        .collect();
-    let has = |ws: &[&str]| words.iter().any(|w| ws.contains(&w.as_str()));
-    if has(&["python", "fastapi", "django", "flask", "uvicorn"]) {
-        Some("python:3.12-slim")
-    } else if has(&["node", "nodejs", "nextjs", "next", "express"]) {
-        Some("node:22-alpine")
-    } else if has(&["go", "golang"]) {
-        Some("gcr.io/distroless/static-debian12:nonroot")
-    } else if has(&["java", "spring", "kotlin"]) {
-        Some("eclipse-temurin:21-jre")
-    } else if has(&["ruby", "rails"]) {
-        Some("ruby:3.3-slim")
-    } else if has(&["nginx"]) {
-        Some("nginxinc/nginx-unprivileged:1.27-alpine")
-    } else {
-        None
-    }
-}
-
 /// The user an application container runs as.
 const APP_USER: i64 = 10001;
 
@@ -276,7 +195,7 @@ struct Plan<'a> {
     image: String,
     /// Why the image is a default, for the file's comments.
     image_note: Option<String>,
-    engine: Option<Engine>,
+    engine: Option<&'static Engine>,
     probe: Probe,
     port_name: String,
     /// Whether it serves on a port: not a job, and the Blueprint states or
@@ -291,11 +210,11 @@ impl<'a> Plan<'a> {
             .engine
             .as_deref()
             .or((c.kind == ComponentType::Cache).then_some("redis"));
-        let engine = engine_name.and_then(engine);
+        let engine = engine_name.and_then(runtime::engine);
         let runtime = c
             .runtime
             .as_deref()
-            .and_then(|r| runtime_image(r).map(|image| (r, image)));
+            .and_then(|r| runtime::runtime(r).map(|known| (r, known.image)));
         let (image, image_note) = match (&c.image, &engine, runtime) {
             (Some(image), _, _) if image.tag.is_some() || image.reference.contains('@') => {
                 (image.reference.clone(), None)

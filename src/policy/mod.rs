@@ -20,6 +20,7 @@ pub use registry::{Profile, ProfileSelection, Rule, load_registry};
 use crate::core::{
     Code, Diagnostic, DottedPath, Finding, Fix, Location, Object, PathSeg, Severity,
 };
+use crate::k8s::scope::is_cluster_scoped;
 use regorus::{Engine, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write;
@@ -533,33 +534,6 @@ fn object_indexes(objects: &[&Object]) -> Value {
     root.insert(Value::from("pod_makers"), lists(pod_makers));
     root.insert(Value::from("pod_template_labels"), lists(pod_labels));
     Value::from(root)
-}
-
-/// Built-in kinds that have no namespace.
-pub fn is_cluster_scoped(kind: &str) -> bool {
-    matches!(
-        kind,
-        "Namespace"
-            | "Node"
-            | "PersistentVolume"
-            | "ClusterRole"
-            | "ClusterRoleBinding"
-            | "CustomResourceDefinition"
-            | "StorageClass"
-            | "PriorityClass"
-            | "IngressClass"
-            | "RuntimeClass"
-            | "ValidatingWebhookConfiguration"
-            | "MutatingWebhookConfiguration"
-            | "ValidatingAdmissionPolicy"
-            | "ValidatingAdmissionPolicyBinding"
-            | "APIService"
-            | "CSIDriver"
-            | "CSINode"
-            | "VolumeAttachment"
-            | "ClusterIssuer"
-            | "GatewayClass"
-    )
 }
 
 /// The name a rule's top-level rules carry in the merged module.

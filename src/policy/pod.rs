@@ -11,27 +11,12 @@
 //! it replaced. The pod labels of every workload, which cross-object rules
 //! match selectors against, come from here too (`template_labels`).
 
+use crate::k8s::workload;
 use regorus::{Engine, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The name rules call the view by.
 const EXTENSION: &str = "guard.pod_view";
-
-/// Path from the object root to the pod spec, for every kind that carries one.
-const POD_SPEC_PATHS: [(&str, &[&str]); 9] = [
-    ("Pod", &["spec"]),
-    ("Deployment", &["spec", "template", "spec"]),
-    ("StatefulSet", &["spec", "template", "spec"]),
-    ("DaemonSet", &["spec", "template", "spec"]),
-    ("ReplicaSet", &["spec", "template", "spec"]),
-    ("ReplicationController", &["spec", "template", "spec"]),
-    ("Job", &["spec", "template", "spec"]),
-    (
-        "CronJob",
-        &["spec", "jobTemplate", "spec", "template", "spec"],
-    ),
-    ("PodTemplate", &["template", "spec"]),
-];
 
 const CONTAINER_FIELDS: [&str; 3] = ["initContainers", "containers", "ephemeralContainers"];
 
@@ -44,32 +29,11 @@ pub(crate) fn register(engine: &mut Engine) -> anyhow::Result<()> {
     )
 }
 
-/// The path of the pod spec of objects of `kind`, if they make pods.
-fn spec_path(kind: &str) -> Option<&'static [&'static str]> {
-    POD_SPEC_PATHS
-        .iter()
-        .find(|(k, _)| *k == kind)
-        .map(|(_, path)| *path)
-}
-
-/// The path of the metadata of the pods an object of `kind` makes.
-fn metadata_path(kind: &str, spec_path: &[&'static str]) -> Vec<&'static str> {
-    match kind {
-        "Pod" => vec!["metadata"],
-        _ => spec_path[..spec_path.len() - 1]
-            .iter()
-            .copied()
-            .chain(["metadata"])
-            .collect(),
-    }
-}
-
 /// The labels an object of a kind that makes pods gives its pods ({} when it
 /// sets none), as `data.guard.lib.workloads.template_labels` reads them;
 /// None for other kinds.
 pub(crate) fn template_labels(object: &Value, kind: &str) -> Option<Value> {
-    let spec_path = spec_path(kind)?;
-    let mut path = metadata_path(kind, spec_path);
+    let mut path = workload::pod_bearing(kind)?.metadata_path.to_vec();
     path.push("labels");
     Some(get_path_or(object, &path, Value::new_object()))
 }
@@ -80,21 +44,22 @@ pub(crate) fn template_labels(object: &Value, kind: &str) -> Option<Value> {
 fn view(object: &Value) -> Value {
     let mut view = BTreeMap::new();
     let kind = object["kind"].as_string().map(|k| k.as_ref()).unwrap_or("");
-    let spec_path = spec_path(kind);
+    let bearer = workload::pod_bearing(kind);
+    let spec_path = bearer.map(|bearer| bearer.spec_path);
     let spec = spec_path
         .map(|path| get_path_or(object, path, Value::Undefined))
         .filter(|spec| matches!(spec, Value::Object(_)));
     let mut containers = BTreeSet::new();
     let mut contexts = BTreeSet::new();
     let mut pod_context = Value::new_object();
-    if let Some(path) = spec_path {
-        let metadata_path = metadata_path(kind, path);
+    if let Some(bearer) = bearer {
+        let path = bearer.spec_path;
         view.insert(key("spec_path"), strings(path));
         view.insert(
             key("metadata"),
-            get_path_or(object, &metadata_path, Value::new_object()),
+            get_path_or(object, bearer.metadata_path, Value::new_object()),
         );
-        view.insert(key("metadata_path"), strings(&metadata_path));
+        view.insert(key("metadata_path"), strings(bearer.metadata_path));
         let context_path: Vec<Value> = path
             .iter()
             .chain(&["securityContext"])
@@ -346,9 +311,9 @@ view_field("security_contexts") := security_contexts
         let table = engine
             .eval_rule("data.guard.lib.k8s.pod_spec_paths".into())
             .unwrap();
-        let native: BTreeMap<Value, Value> = POD_SPEC_PATHS
+        let native: BTreeMap<Value, Value> = workload::POD_BEARING_KINDS
             .iter()
-            .map(|(kind, path)| (Value::from(*kind), strings(path)))
+            .map(|bearer| (Value::from(bearer.kind), strings(bearer.spec_path)))
             .collect();
         assert_eq!(table, Value::from(native));
         for object in objects {

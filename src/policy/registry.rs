@@ -12,19 +12,6 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
 }
 
-/// Every object that carries a pod spec, and where: the `@pods` kind group.
-pub const POD_KINDS: [&str; 9] = [
-    "Pod",
-    "Deployment",
-    "StatefulSet",
-    "DaemonSet",
-    "ReplicaSet",
-    "ReplicationController",
-    "Job",
-    "CronJob",
-    "PodTemplate",
-];
-
 /// Rule sets a team can adopt one at a time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -336,7 +323,11 @@ fn expand_kinds(kinds: &[String]) -> Vec<String> {
     for kind in kinds {
         match kind.as_str() {
             "*" => return Vec::new(),
-            "@pods" => out.extend(POD_KINDS.iter().map(|k| k.to_string())),
+            "@pods" => out.extend(
+                crate::k8s::workload::POD_BEARING_KINDS
+                    .iter()
+                    .map(|bearer| bearer.kind.to_string()),
+            ),
             other => out.push(other.to_string()),
         }
     }

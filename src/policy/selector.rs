@@ -4,8 +4,10 @@
 //! workload, which pods a selector picks. In Rego each match is a function
 //! call per selector and label set with an `every` loop per term, and it was
 //! the largest single cost of checking a namespace with many workloads. The
-//! library calls these functions instead; `tests::matches_equal_the_rego_definitions`
-//! holds them to the Rego they replaced.
+//! library calls these functions instead, which read selectors with
+//! `k8s::selector`'s [`LabelSelector::read`] and [`LabelSelector::read_map`];
+//! `tests::matches_equal_the_rego_definitions` holds them to the Rego they
+//! replaced.
 //!
 //! - `guard.label_selector_matches(selector, labels)`: a `LabelSelector`
 //!   (`matchLabels`, `matchExpressions` with `In`, `NotIn`, `Exists`,
@@ -18,6 +20,7 @@
 //!   `guard.map_selector_positions(selector, label_sets)`: the positions in an
 //!   array of label sets of those the selector matches.
 
+use crate::k8s::selector::LabelSelector;
 use regorus::{Engine, Value};
 
 /// Adds the selector functions to `engine`.
@@ -35,85 +38,35 @@ pub(crate) fn register(engine: &mut Engine) -> anyhow::Result<()> {
     engine.add_extension(
         "guard.label_selector_positions".into(),
         2,
-        Box::new(|args: Vec<Value>| Ok(positions(&args[0], &args[1], label_selector_matches))),
+        Box::new(|args: Vec<Value>| Ok(positions(&LabelSelector::read(&args[0]), &args[1]))),
     )?;
     engine.add_extension(
         "guard.map_selector_positions".into(),
         2,
-        Box::new(|args: Vec<Value>| Ok(positions(&args[0], &args[1], map_selector_matches))),
+        Box::new(|args: Vec<Value>| Ok(positions(&LabelSelector::read_map(&args[0]), &args[1]))),
     )
 }
 
-/// The positions in `label_sets` (an array) of the label sets `matches` accepts.
-fn positions(selector: &Value, label_sets: &Value, matches: fn(&Value, &Value) -> bool) -> Value {
+/// The positions in `label_sets` (an array) of the label sets `selector` picks.
+fn positions(selector: &LabelSelector<'_>, label_sets: &Value) -> Value {
     let Value::Array(sets) = label_sets else {
         return Value::new_array();
     };
     Value::from(
         sets.iter()
             .enumerate()
-            .filter(|(_, labels)| matches(selector, labels))
+            .filter(|(_, labels)| selector.matches(*labels))
             .map(|(position, _)| Value::from(position as u64))
             .collect::<Vec<_>>(),
     )
 }
 
 fn label_selector_matches(selector: &Value, labels: &Value) -> bool {
-    if !matches!(selector, Value::Object(_)) {
-        return false;
-    }
-    // A `null` or misshapen term list constrains nothing, as in OPA, where
-    // `every` over a value that is not a collection holds.
-    let pairs_match = match &selector["matchLabels"] {
-        Value::Object(pairs) => pairs.iter().all(|(key, value)| &labels[key] == value),
-        _ => true,
-    };
-    pairs_match
-        && match &selector["matchExpressions"] {
-            Value::Array(terms) => terms.iter().all(|term| expression_matches(term, labels)),
-            Value::Set(terms) => terms.iter().all(|term| expression_matches(term, labels)),
-            Value::Object(terms) => terms.values().all(|term| expression_matches(term, labels)),
-            _ => true,
-        }
-}
-
-fn expression_matches(term: &Value, labels: &Value) -> bool {
-    let key = &term["key"];
-    let value = &labels[key];
-    let operator = match &term["operator"] {
-        Value::String(operator) => operator.as_ref(),
-        _ => return false,
-    };
-    match operator {
-        "In" => contains(&term["values"], value),
-        "NotIn" => !contains(&term["values"], value),
-        // Rego's `labels[key]` as a condition: defined and not `false`.
-        "Exists" => !matches!(value, Value::Undefined | Value::Bool(false)),
-        "DoesNotExist" => matches!(value, Value::Undefined),
-        _ => false,
-    }
-}
-
-/// Rego's `value in collection`.
-fn contains(collection: &Value, value: &Value) -> bool {
-    if matches!(value, Value::Undefined) {
-        return false;
-    }
-    match collection {
-        Value::Array(items) => items.iter().any(|item| item == value),
-        Value::Set(items) => items.contains(value),
-        Value::Object(map) => map.values().any(|item| item == value),
-        _ => false,
-    }
+    LabelSelector::read(selector).matches(labels)
 }
 
 fn map_selector_matches(selector: &Value, labels: &Value) -> bool {
-    match selector {
-        Value::Object(pairs) if !pairs.is_empty() => {
-            pairs.iter().all(|(key, value)| &labels[key] == value)
-        }
-        _ => false,
-    }
+    LabelSelector::read_map(selector).matches(labels)
 }
 
 #[cfg(test)]
@@ -246,16 +199,16 @@ map_based := map_match(input.selector, input.labels)
         .unwrap();
         let selector = Value::from_json_str(r#"{"matchLabels": {"app": "web"}}"#).unwrap();
         assert_eq!(
-            positions(&selector, &sets, label_selector_matches),
+            positions(&LabelSelector::read(&selector), &sets),
             Value::from_json_str("[0, 3]").unwrap()
         );
         let map = Value::from_json_str(r#"{"app": "db"}"#).unwrap();
         assert_eq!(
-            positions(&map, &sets, map_selector_matches),
+            positions(&LabelSelector::read_map(&map), &sets),
             Value::from_json_str("[1]").unwrap()
         );
         assert_eq!(
-            positions(&map, &Value::Null, map_selector_matches),
+            positions(&LabelSelector::read_map(&map), &Value::Null),
             Value::new_array()
         );
     }

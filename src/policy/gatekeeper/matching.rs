@@ -2,6 +2,7 @@
 //! (pkg/mutation/match): every part that is given must hold.
 
 use super::value::{Node, Problem, join};
+use crate::k8s::selector::LabelSelector;
 use regorus::Value;
 
 /// What `spec.match` selects.
@@ -12,8 +13,8 @@ pub struct Match {
     pub scope: Scope,
     pub namespaces: Vec<Wildcard>,
     pub excluded_namespaces: Vec<Wildcard>,
-    pub label_selector: Option<LabelSelector>,
-    pub namespace_selector: Option<LabelSelector>,
+    pub label_selector: Option<LabelSelector<'static>>,
+    pub namespace_selector: Option<LabelSelector<'static>>,
     pub name: Option<Wildcard>,
     pub source: Source,
 }
@@ -65,121 +66,20 @@ impl Wildcard {
     }
 }
 
-/// A Kubernetes label selector: all of `matchLabels` and `matchExpressions`.
-#[derive(Debug, Clone, Default)]
-pub struct LabelSelector {
-    pub requirements: Vec<Requirement>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Requirement {
-    pub key: String,
-    pub operator: Operator,
-    pub values: Vec<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Operator {
-    In,
-    NotIn,
-    Exists,
-    DoesNotExist,
-}
-
-impl LabelSelector {
-    pub fn matches(&self, labels: &[(String, String)]) -> bool {
-        let value = |key: &str| labels.iter().find(|(k, _)| k == key).map(|(_, v)| v);
-        self.requirements.iter().all(|r| match r.operator {
-            Operator::In => value(&r.key).is_some_and(|v| r.values.contains(v)),
-            Operator::NotIn => value(&r.key).is_none_or(|v| !r.values.contains(v)),
-            Operator::Exists => value(&r.key).is_some(),
-            Operator::DoesNotExist => value(&r.key).is_none(),
-        })
-    }
-
-    fn parse(node: Node<'_>, path: &[&str]) -> Result<Option<LabelSelector>, Problem> {
-        match node.get(path) {
-            None | Some(Value::Null) => return Ok(None),
-            Some(Value::Object(_)) => {}
-            Some(_) => return Err(node.problem(path, "a label selector must be an object")),
-        }
-        let mut requirements = Vec::new();
-        match node.get(&join(path, &["matchLabels"])) {
-            None | Some(Value::Null) => {}
-            Some(Value::Object(map)) => {
-                for (key, value) in map.iter() {
-                    let (Value::String(key), Value::String(value)) = (key, value) else {
-                        return Err(node.problem(
-                            &join(path, &["matchLabels"]),
-                            "matchLabels values must be strings",
-                        ));
-                    };
-                    requirements.push(Requirement {
-                        key: key.to_string(),
-                        operator: Operator::In,
-                        values: vec![value.to_string()],
-                    });
-                }
-            }
-            Some(_) => {
-                return Err(
-                    node.problem(&join(path, &["matchLabels"]), "matchLabels must be a map")
-                );
-            }
-        }
-        let expressions = match node.get(&join(path, &["matchExpressions"])) {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(items)) => items.iter().cloned().collect(),
-            Some(_) => {
-                return Err(node.problem(
-                    &join(path, &["matchExpressions"]),
-                    "matchExpressions must be a list",
-                ));
-            }
-        };
-        for (index, expression) in expressions.iter().enumerate() {
-            let index = index.to_string();
-            let at = join(path, &["matchExpressions", &index]);
-            let item = Node::new(node.file, expression, node.spans);
-            let key = item.string(&["key"]).ok().flatten().unwrap_or_default();
-            let operator = match item.string(&["operator"]).ok().flatten() {
-                Some("In") => Operator::In,
-                Some("NotIn") => Operator::NotIn,
-                Some("Exists") => Operator::Exists,
-                Some("DoesNotExist") => Operator::DoesNotExist,
-                other => {
-                    return Err(node.problem(
-                        &at,
-                        format!(
-                            "operator {:?} is not one of In, NotIn, Exists, DoesNotExist",
-                            other.unwrap_or("")
-                        ),
-                    ));
-                }
-            };
-            let values = item
-                .strings(&["values"])
-                .map_err(|_| node.problem(&at, "values must be a list of strings"))?;
-            let needs_values = matches!(operator, Operator::In | Operator::NotIn);
-            if key.is_empty() || needs_values == values.is_empty() {
-                return Err(node.problem(
-                    &at,
-                    if key.is_empty() {
-                        "a match expression needs a key".to_string()
-                    } else if needs_values {
-                        format!("operator {operator:?} needs values")
-                    } else {
-                        format!("operator {operator:?} takes no values")
-                    },
-                ));
-            }
-            requirements.push(Requirement {
-                key: key.to_string(),
-                operator,
-                values,
-            });
-        }
-        Ok(Some(LabelSelector { requirements }))
+/// `labelSelector` or `namespaceSelector` at `path`: absent (or null)
+/// constrains nothing; one given is validated as the API server does.
+fn label_selector(
+    node: Node<'_>,
+    path: &[&str],
+) -> Result<Option<LabelSelector<'static>>, Problem> {
+    match node.get(path) {
+        None | Some(Value::Null) => Ok(None),
+        Some(selector) => LabelSelector::parse(selector)
+            .map(|selector| Some(selector.into_owned()))
+            .map_err(|error| {
+                let inner: Vec<&str> = error.path.iter().map(String::as_str).collect();
+                node.problem(&join(path, &inner), error.message)
+            }),
     }
 }
 
@@ -280,8 +180,8 @@ impl Match {
             scope,
             namespaces: wildcards("namespaces")?,
             excluded_namespaces: wildcards("excludedNamespaces")?,
-            label_selector: LabelSelector::parse(node, &join(&base, &["labelSelector"]))?,
-            namespace_selector: LabelSelector::parse(node, &join(&base, &["namespaceSelector"]))?,
+            label_selector: label_selector(node, &join(&base, &["labelSelector"]))?,
+            namespace_selector: label_selector(node, &join(&base, &["namespaceSelector"]))?,
             name: node
                 .string(&join(&base, &["name"]))?
                 .filter(|n| !n.is_empty())

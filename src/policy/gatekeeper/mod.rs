@@ -447,8 +447,8 @@ impl Plan {
         // As gator test places objects: an object of a namespaced kind that
         // names no namespace is in an unnamed, unlabelled Namespace, and one
         // in `default` is in an unlabelled `default` when the inputs lack it.
-        let namespaced = !namespace.is_empty()
-            || !(crate::policy::is_cluster_scoped(&doc.id.kind) || doc.id.kind == "Namespace");
+        let namespaced =
+            !namespace.is_empty() || !crate::k8s::scope::is_cluster_scoped(&doc.id.kind);
         let ns_labels: Option<&[(String, String)]> = match known {
             Some((labels, _)) => Some(labels),
             None if namespace.is_empty() || namespace == "default" => Some(&[]),
