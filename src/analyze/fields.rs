@@ -60,28 +60,15 @@ pub fn labels(metadata: &Value) -> Vec<(&str, &str)> {
 }
 
 /// Where the pod spec of `kind` sits, as a dotted path prefix.
-pub fn pod_spec_path(kind: &str) -> Option<&'static str> {
-    match kind {
-        "Pod" => Some("spec"),
-        "CronJob" => Some("spec.jobTemplate.spec.template.spec"),
-        "Deployment"
-        | "ReplicaSet"
-        | "StatefulSet"
-        | "DaemonSet"
-        | "ReplicationController"
-        | "Job" => Some("spec.template.spec"),
-        _ => None,
-    }
+pub fn pod_spec_path(kind: &str) -> Option<String> {
+    crate::k8s::workload::pod_bearing(kind).map(|bearer| bearer.spec_path.join("."))
 }
 
 /// The pod spec of a pod-bearing object.
 pub fn pod_spec<'v>(object: &'v Value, kind: &str) -> Option<&'v Value> {
-    let path = pod_spec_path(kind)?;
-    let mut at = object;
-    for key in path.split('.') {
-        at = &at[key];
-    }
-    matches!(at, Value::Object(_)).then_some(at)
+    let bearer = crate::k8s::workload::pod_bearing(kind)?;
+    let spec = bearer.spec_path.iter().fold(object, |at, key| &at[*key]);
+    matches!(spec, Value::Object(_)).then_some(spec)
 }
 
 /// The dotted path of container `name` in `object`'s pod spec

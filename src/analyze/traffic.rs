@@ -4,6 +4,7 @@
 use super::fields::{condition_true, int, labels, list, text};
 use super::{Analyzer, Context};
 use crate::core::{Finding, Object, Related, Severity};
+use crate::k8s::selector::LabelSelector;
 use regorus::Value;
 use std::collections::HashMap;
 
@@ -31,11 +32,11 @@ fn selector(service: &Object) -> Option<Vec<(&str, &str)>> {
     (!pairs.is_empty()).then_some(pairs)
 }
 
-fn selects(selector: &[(&str, &str)], pod: &Object) -> bool {
-    let labels = labels(&pod.value["metadata"]);
-    selector
-        .iter()
-        .all(|(k, v)| labels.iter().any(|(lk, lv)| lk == k && lv == v))
+/// Whether `service`'s selector picks `pod`, as the endpoints controller
+/// decides it.
+fn selects(service: &Object, pod: &Object) -> bool {
+    LabelSelector::read_map(&service.value["spec"]["selector"])
+        .matches(&pod.value["metadata"]["labels"])
 }
 
 fn routable(service: &Object) -> bool {
@@ -54,17 +55,17 @@ pub static NO_READY_ENDPOINTS: Analyzer = Analyzer {
     run: |context, analyzer| {
         let pods = pods_by_namespace(context);
         let mut out = Vec::new();
-        for service in context.objects("Service").filter(|s| routable(s)) {
-            let Some(selector) = selector(service) else {
-                continue;
-            };
+        for service in context
+            .objects("Service")
+            .filter(|s| routable(s) && selector(s).is_some())
+        {
             let namespace = service.id.namespace.as_deref().unwrap_or_default();
             let selected: Vec<&Object> = pods
                 .get(namespace)
                 .into_iter()
                 .flatten()
                 .copied()
-                .filter(|pod| selects(&selector, pod))
+                .filter(|pod| selects(service, pod))
                 .collect();
             if selected.is_empty()
                 || selected
@@ -127,7 +128,7 @@ pub static SELECTOR_MATCHES_NOTHING: Analyzer = Analyzer {
             };
             let namespace = service.id.namespace.as_deref().unwrap_or_default();
             let in_namespace = pods.get(namespace).map(Vec::as_slice).unwrap_or_default();
-            if in_namespace.iter().any(|pod| selects(&selector, pod)) {
+            if in_namespace.iter().any(|pod| selects(service, pod)) {
                 continue;
             }
             let wanted: Vec<String> = selector.iter().map(|(k, v)| format!("{k}={v}")).collect();
