@@ -278,3 +278,30 @@ fn cluster_or_snapshot_is_required() {
     let run = guard(&["analyze"]);
     run.expect_code(2);
 }
+
+#[test]
+fn a_healthy_cluster_has_no_health_findings() {
+    let report = analyze("healthy", &[]);
+    let findings = analyzer_findings(&report);
+    assert!(
+        findings.iter().all(|f| f["severity"] == "info"),
+        "a healthy cluster: {findings:#?}"
+    );
+}
+
+#[test]
+fn a_cluster_info_dump_is_read_with_its_typed_lists_and_logs() {
+    let run = guard(&[
+        "analyze",
+        "--snapshot",
+        "testdata/cluster/cluster-info-dump",
+        "--format",
+        "json",
+    ]);
+    let report = run.json();
+    assert!(
+        report["summary"]["documents"].as_u64().unwrap() >= 10,
+        "{report}"
+    );
+    assert!(report["errors"].as_array().unwrap().is_empty());
+}

@@ -84,6 +84,7 @@ impl Cluster {
         namespaces: &Namespaces,
     ) -> Result<Vec<serde_json::Value>, Diagnostic> {
         let path = resource.path(namespaces.of(resource));
+        let api_version = resource.api_version();
         let fail = |f: Failure| f.diagnostic("list", &resource.rbac_name(), &namespaces.scope());
         let mut restarts = 0;
         'fresh: loop {
@@ -111,7 +112,11 @@ impl Cluster {
                     return Err(fail(Failure::Transport("the list is not an object".into())));
                 };
                 if let Some(serde_json::Value::Array(page_items)) = page.remove("items") {
-                    items.extend(page_items.into_iter().map(|item| typed(item, resource)));
+                    items.extend(
+                        page_items
+                            .into_iter()
+                            .map(|item| typed(item, resource.kind, &api_version)),
+                    );
                 }
                 token = page
                     .get("metadata")
@@ -243,11 +248,15 @@ impl Cluster {
 }
 
 /// A list item with the kind and apiVersion a list leaves out.
-fn typed(mut item: serde_json::Value, resource: &Resource) -> serde_json::Value {
+pub(crate) fn typed(
+    mut item: serde_json::Value,
+    kind: &str,
+    api_version: &str,
+) -> serde_json::Value {
     if let serde_json::Value::Object(map) = &mut item {
         map.entry("apiVersion")
-            .or_insert_with(|| resource.api_version().into());
-        map.entry("kind").or_insert_with(|| resource.kind.into());
+            .or_insert_with(|| api_version.into());
+        map.entry("kind").or_insert_with(|| kind.into());
     }
     item
 }

@@ -268,12 +268,23 @@ fn read_objects(file: &Path) -> Result<(Option<String>, Vec<Object>), Diagnostic
         .and_then(|k| k.strip_suffix("List"))
         .filter(|k| !k.is_empty())
         .map(str::to_string);
+    let api_version = json
+        .get("apiVersion")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string();
     let items = match json.get("items") {
         Some(serde_json::Value::Array(items)) => items.clone(),
         _ => vec![json],
     };
     let objects = items
         .into_iter()
+        // The API's typed lists (what cluster-info dump writes) leave kind
+        // and apiVersion out of their items.
+        .map(|item| match &listed {
+            Some(kind) => super::list::typed(item, kind, &api_version),
+            None => item,
+        })
         .map(super::list::without_secret_values)
         .filter_map(|item| live_object(Value::from(item)))
         .collect();
