@@ -240,3 +240,73 @@ async fn an_unknown_context_is_a_clear_error() {
     );
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_continue_token_starts_the_list_again() {
+    let server = ApiServer::start(Scenario::load(CRASHLOOP)).await;
+    server.fail(
+        Fault::gone()
+            .for_resource("pods")
+            .on_continued_pages()
+            .once(),
+    );
+    let paged = analyze_live(&server, &["--chunk-size", "2"]).await;
+    paged.expect_code(1);
+    let report = paged.json();
+    assert!(
+        report["errors"].as_array().unwrap().is_empty(),
+        "{}",
+        report["errors"]
+    );
+    let whole = analyze_live(&server, &[]).await;
+    assert_eq!(verdicts(&report), verdicts(&whole.json()));
+    let first_pages = server
+        .requests()
+        .iter()
+        .filter(|r| r.path() == "/api/v1/namespaces/shop/pods" && !r.uri.contains("continue="))
+        .count();
+    assert_eq!(
+        first_pages, 3,
+        "a fresh list after the 410, then the unpaged run"
+    );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cluster_without_the_metrics_api_says_so_once_and_analyses_the_rest() {
+    let scenario = Scenario::load(CRASHLOOP).serving(&[
+        "namespaces",
+        "nodes",
+        "pods",
+        "services",
+        "events",
+        "configmaps",
+        "secrets",
+        "serviceaccounts",
+        "persistentvolumeclaims",
+        "deployments.apps",
+        "replicasets.apps",
+        "storageclasses.storage.k8s.io",
+    ]);
+    let server = ApiServer::start(scenario).await;
+    let run = analyze_live(&server, &[]).await;
+    run.expect_code(3);
+    let report = run.json();
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.iter().filter(|f| f["rule"] == "GRD773").count(), 1);
+    assert!(findings.iter().any(|f| f["rule"] == "GRD700"));
+    // What the cluster does not serve is named, not silently skipped.
+    let errors: Vec<&str> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("does not serve jobs.batch")),
+        "{errors:?}"
+    );
+    server.stop().await;
+}

@@ -30,6 +30,9 @@ pub struct Fault {
     scope: Scope,
     /// How many more requests it hits; None for always.
     remaining: Option<u32>,
+    /// Whether it hits only the later pages of a list (requests carrying a
+    /// continue token), as an expired token does.
+    continued_only: bool,
 }
 
 impl Fault {
@@ -38,6 +41,7 @@ impl Fault {
             status,
             scope: Scope::PathPrefix("/".to_string()),
             remaining: None,
+            continued_only: false,
         }
     }
 
@@ -73,6 +77,12 @@ impl Fault {
         self
     }
 
+    /// Hits only requests for a list's later pages.
+    pub fn on_continued_pages(mut self) -> Fault {
+        self.continued_only = true;
+        self
+    }
+
     pub fn once(self) -> Fault {
         self.times(1)
     }
@@ -82,12 +92,12 @@ impl Fault {
         self
     }
 
-    fn applies(&self, path: &str, target: Option<&Target>) -> bool {
+    fn applies(&self, path: &str, target: Option<&Target>, continued: bool) -> bool {
         let scoped = match &self.scope {
             Scope::PathPrefix(prefix) => path.starts_with(prefix.as_str()),
             Scope::Resource(plural) => target.is_some_and(|t| &t.plural == plural),
         };
-        scoped && self.remaining != Some(0)
+        scoped && self.remaining != Some(0) && (continued || !self.continued_only)
     }
 
     fn failure(&self, target: &Target, user: &str, verb: &str) -> Failure {
@@ -108,8 +118,11 @@ pub fn take(
     target: Option<&Target>,
     user: &str,
     verb: &str,
+    continued: bool,
 ) -> Option<Failure> {
-    let fault = faults.iter_mut().find(|f| f.applies(path, target))?;
+    let fault = faults
+        .iter_mut()
+        .find(|f| f.applies(path, target, continued))?;
     if let Some(remaining) = &mut fault.remaining {
         *remaining -= 1;
     }

@@ -281,6 +281,8 @@ async fn answer(shared: &Arc<Shared>, path: &str, request: Request<Incoming>) ->
         target.as_ref(),
         &shared.user,
         verb,
+        call.param("continue")
+            .is_some_and(|token| !token.is_empty()),
     ) {
         return failure_response(failure);
     }
