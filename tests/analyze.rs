@@ -305,3 +305,58 @@ fn a_cluster_info_dump_is_read_with_its_typed_lists_and_logs() {
     );
     assert!(report["errors"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn user_policies_audit_the_live_objects_as_they_audit_manifests() {
+    let dir = "testdata/cluster/crashloop-missing-env";
+    let conftest = guard(&[
+        "analyze",
+        "--snapshot",
+        dir,
+        "-n",
+        "shop",
+        "--format",
+        "json",
+        "-p",
+        "testdata/conftest/policy",
+        "-d",
+        "testdata/conftest/data",
+    ])
+    .json();
+    let rules: Vec<&str> = conftest["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(
+        rules.contains(&"main.deny") && rules.contains(&"main.violation"),
+        "{rules:?}"
+    );
+    // Gatekeeper's referential templates read data.inventory built from the
+    // cluster: the Namespace's labels decide the Deployment's violation.
+    let gatekeeper = guard(&[
+        "analyze",
+        "--snapshot",
+        dir,
+        "-n",
+        "shop",
+        "--format",
+        "json",
+        "-p",
+        "testdata/gatekeeper/policies",
+    ])
+    .json();
+    let owner = gatekeeper["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "GuardNamespaceOwner/workloads-in-owned-namespaces")
+        .expect("the referential constraint fires");
+    assert!(
+        owner["message"]
+            .as_str()
+            .unwrap()
+            .contains("namespace shop, which has no owner label")
+    );
+}
