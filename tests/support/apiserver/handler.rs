@@ -193,9 +193,9 @@ fn verb(call: &Call, request: &ResourceRequest) -> &'static str {
         (&Method::GET, true) => "get",
         (&Method::GET, false) if call.flag("watch") => "watch",
         (&Method::GET, false) => "list",
-        (&Method::POST, _) => "create",
-        (&Method::PATCH, _) => "patch",
-        (&Method::PUT, _) => "update",
+        (&Method::POST, false) => "create",
+        (&Method::PATCH, true) => "patch",
+        (&Method::PUT, true) => "update",
         (&Method::DELETE, true) => "delete",
         (&Method::DELETE, false) => "deletecollection",
         _ => "unknown",
@@ -284,7 +284,10 @@ async fn answer(shared: &Arc<Shared>, path: &str, request: Request<Incoming>) ->
     ) {
         return failure_response(failure);
     }
-    let aggregated = call.accept.contains("as=APIGroupDiscoveryList");
+    // Clients that ask only for v2beta1 get the legacy documents.
+    let aggregated = call
+        .accept
+        .contains("g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList");
     match route {
         Route::Version => json_response(200, &catalog::version()),
         Route::CoreVersions if aggregated => {
@@ -305,7 +308,7 @@ async fn answer(shared: &Arc<Shared>, path: &str, request: Request<Incoming>) ->
                 None => page_not_found(),
             }
         }
-        Route::Resource(request) => resource(shared, &call, &request, verb).await,
+        Route::Resource(request) => resource(shared, &call, &request, verb),
         Route::Unknown => page_not_found(),
     }
 }
@@ -318,7 +321,7 @@ fn discovery_response(document: Value) -> Response<Body> {
     )
 }
 
-async fn resource(
+fn resource(
     shared: &Arc<Shared>,
     call: &Call,
     request: &ResourceRequest,

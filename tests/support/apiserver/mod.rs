@@ -228,8 +228,8 @@ impl ApiServer {
         lock(&self.shared.faults).clear();
     }
 
-    /// Forgets the revision history, as etcd compaction does: continue
-    /// tokens and watches from any revision so far get 410 Expired.
+    /// Forgets the revision history up to now, as etcd compaction does:
+    /// continue tokens and watches from an older revision get 410 Expired.
     pub fn compact(&self) {
         lock(&self.shared.store).compact();
     }

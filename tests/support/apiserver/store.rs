@@ -53,8 +53,8 @@ pub struct ContainerLogs {
 pub struct Store {
     objects: BTreeMap<ObjectKey, Value>,
     revision: u64,
-    /// Revisions at or below this one are compacted: watches and continue
-    /// tokens from them get 410 Expired.
+    /// Revisions below this one are compacted: watches and continue tokens
+    /// from them get 410 Expired.
     compacted: u64,
     history: Vec<Change>,
     /// (namespace, pod, container) to its logs.
@@ -105,7 +105,8 @@ impl Store {
         self.compacted
     }
 
-    /// Makes every revision so far too old for watches and continue tokens.
+    /// Makes every revision before the current one too old for watches and
+    /// continue tokens.
     pub fn compact(&mut self) {
         self.compacted = self.revision;
         self.history.clear();
