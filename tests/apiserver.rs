@@ -795,6 +795,28 @@ async fn apply_conflicts_with_another_managers_field_unless_forced() {
         .and_then(|entries| entries.iter().find(|e| e["manager"] == "guard"))
         .map(|e| e["fieldsV1"].clone());
     assert_eq!(guard_fields, Some(json!({"f:spec": {"f:replicas": {}}})));
+    let entries = stored["metadata"]["managedFields"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let fields_of = |manager: &str| {
+        entries
+            .iter()
+            .find(|e| e["manager"] == manager)
+            .map(|e| e["fieldsV1"].clone())
+            .unwrap_or_default()
+    };
+    let kubectl_fields = fields_of("kubectl-client-side-apply");
+    assert!(
+        kubectl_fields["f:spec"].get("f:replicas").is_none(),
+        "the forced apply took .spec.replicas"
+    );
+    assert!(kubectl_fields["f:spec"].get("f:template").is_some());
+    let status_fields = fields_of("kube-controller-manager");
+    assert!(
+        status_fields["f:status"]["f:conditions"].is_object(),
+        "the status entry is kept as it was"
+    );
 }
 
 #[tokio::test]

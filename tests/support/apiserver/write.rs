@@ -164,8 +164,11 @@ struct Managed {
     api_version: String,
     time: String,
     fields: BTreeSet<FieldPath>,
-    /// Entries for subresources (status) are kept as they are.
+    /// Entries for subresources (status) are never changed here.
     subresource: Option<String>,
+    /// The entry as stored, written back unchanged while no write changed
+    /// its fields, so managedFields from a real server keep their depth.
+    stored: Option<Value>,
 }
 
 fn managed_of(object: &Value) -> Vec<Managed> {
@@ -181,6 +184,7 @@ fn managed_of(object: &Value) -> Vec<Managed> {
                     time: entry["time"].as_str().unwrap_or_default().to_string(),
                     fields: decode_fields(&entry["fieldsV1"]),
                     subresource: entry["subresource"].as_str().map(str::to_string),
+                    stored: Some(entry.clone()),
                 })
                 .collect()
         })
@@ -190,8 +194,11 @@ fn managed_of(object: &Value) -> Vec<Managed> {
 fn encode_managed(entries: &[Managed]) -> Value {
     let encoded: Vec<Value> = entries
         .iter()
-        .filter(|entry| !entry.fields.is_empty() || entry.subresource.is_some())
+        .filter(|entry| entry.stored.is_some() || !entry.fields.is_empty())
         .map(|entry| {
+            if let Some(stored) = &entry.stored {
+                return stored.clone();
+            }
             let mut value = json!({
                 "manager": entry.manager,
                 "operation": entry.operation,
@@ -226,6 +233,7 @@ fn claim(
             entry.fields = fields;
             entry.time = time;
             entry.api_version = api_version.to_string();
+            entry.stored = None;
         }
         None => entries.push(Managed {
             manager: manager.to_string(),
@@ -234,6 +242,7 @@ fn claim(
             time,
             fields,
             subresource: None,
+            stored: None,
         }),
     }
 }
@@ -663,8 +672,8 @@ fn apply(
     }
     for entry in managed.iter_mut().filter(|e| e.manager != manager) {
         for (owner, path) in &conflicts {
-            if *owner == entry.manager {
-                entry.fields.remove(path);
+            if *owner == entry.manager && entry.fields.remove(path) {
+                entry.stored = None;
             }
         }
     }
