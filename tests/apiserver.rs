@@ -1210,3 +1210,55 @@ async fn kubectl_describes_a_pod_with_its_events() {
     }
     assert!(server.writes().is_empty());
 }
+
+#[tokio::test]
+async fn kubectl_reads_events_metrics_and_pages() {
+    if kubectl().is_none() {
+        return;
+    }
+    let server = healthy().await;
+    let events = run_kubectl(&server, &["get", "events", "-n", "shop"]).await;
+    let header: Vec<&str> = events
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect();
+    assert_eq!(
+        header,
+        ["LAST", "SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
+    );
+    assert!(events.contains("deployment/web"), "{events}");
+    let top = run_kubectl(&server, &["top", "pods", "-n", "shop"]).await;
+    let rows: Vec<Vec<&str>> = top
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(
+        rows,
+        [[WEB_POD, "4m", "40Mi"], [RESTARTED_POD, "3m", "38Mi"]]
+    );
+    server.clear_requests();
+    let paged = run_kubectl(
+        &server,
+        &["get", "configmaps", "-A", "--chunk-size=1", "--no-headers"],
+    )
+    .await;
+    assert_eq!(paged.lines().count(), 3);
+    let pages = server
+        .requests()
+        .iter()
+        .filter(|r| r.path() == "/api/v1/configmaps")
+        .count();
+    assert_eq!(pages, 3);
+}
+
+#[tokio::test]
+async fn dropping_the_server_closes_the_port() {
+    let server = healthy().await;
+    let pods: Api<Pod> = Api::all(server.client().await);
+    pods.list(&ListParams::default()).await.expect("serving");
+    drop(server);
+    assert!(pods.list(&ListParams::default()).await.is_err());
+}

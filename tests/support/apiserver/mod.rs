@@ -116,7 +116,14 @@ impl ApiServer {
             .local_addr()
             .unwrap_or_else(|e| panic!("listener address: {e}"));
 
-        let served: Vec<ResourceType> = catalog::all()
+        let catalog = catalog::all();
+        for name in scenario.served.iter().flatten() {
+            assert!(
+                catalog.iter().any(|r| r.qualified() == *name),
+                "Scenario::serving names {name:?}, which is not in the catalog"
+            );
+        }
+        let served: Vec<ResourceType> = catalog
             .into_iter()
             .filter(|r| is_served(r, scenario.served.as_ref()))
             .collect();

@@ -275,7 +275,7 @@ fn columns(kind: &str) -> Vec<Column> {
                 1,
                 "The number of times this event has occurred.",
             ),
-            NAME,
+            ("Name", "string", 1, NAME.3),
         ],
         "Endpoints" => vec![
             NAME,
