@@ -1262,3 +1262,83 @@ async fn dropping_the_server_closes_the_port() {
     drop(server);
     assert!(pods.list(&ListParams::default()).await.is_err());
 }
+
+#[tokio::test]
+async fn malformed_requests_get_a_status_and_the_server_goes_on() {
+    let server = healthy().await;
+    let mut config = server.config().await;
+    config.default_retry = false;
+    let client = kube::Client::try_from(config).expect("client");
+    let deployment = "/apis/apps/v1/namespaces/shop/deployments/web";
+    let cases: [(&str, &str, &str, &[u8]); 9] = [
+        (
+            "PATCH",
+            "/apis/apps/v1/namespaces/shop/deployments/web?fieldManager=guard",
+            "application/apply-patch+yaml",
+            br#"{"metadata": 5}"#,
+        ),
+        (
+            "PATCH",
+            deployment,
+            "application/merge-patch+json",
+            br#"{"metadata": 7}"#,
+        ),
+        (
+            "PATCH",
+            deployment,
+            "application/merge-patch+json",
+            b"not json",
+        ),
+        (
+            "POST",
+            "/api/v1/namespaces/shop/configmaps",
+            "application/json",
+            b"[]",
+        ),
+        ("GET", "/api/v1/pods?limit=1&continue=%%%", "", b""),
+        ("GET", "/api/v1/pods?continue=bm90IGpzb24", "", b""),
+        ("GET", "/api/v1/pods?labelSelector=app%20in%20(", "", b""),
+        ("GET", "/api/v1/pods?fieldSelector=metadata.name", "", b""),
+        (
+            "PATCH",
+            "/apis/apps/v1/namespaces/shop/deployments/web",
+            "application/apply-patch+yaml",
+            b"{}",
+        ),
+    ];
+    for (method, uri, content_type, body) in cases {
+        let mut request = hyper::Request::builder().method(method).uri(uri);
+        if !content_type.is_empty() {
+            request = request.header("Content-Type", content_type);
+        }
+        let request = request.body(body.to_vec()).expect("request");
+        let error = client.request::<Value>(request).await.expect_err("refused");
+        let (code, reason, message) = api_error(error);
+        assert_eq!(
+            (code, reason.as_str()),
+            (400, "BadRequest"),
+            "{method} {uri}: {message}"
+        );
+    }
+    let pods: Api<Pod> = Api::namespaced(client, "shop");
+    let logs = pods
+        .logs(
+            WEB_POD,
+            &LogParams {
+                tail_lines: Some(0),
+                limit_bytes: Some(0),
+                ..LogParams::default()
+            },
+        )
+        .await
+        .expect("an empty log");
+    assert_eq!(logs, "");
+    assert_eq!(
+        pods.list(&ListParams::default())
+            .await
+            .expect("still serving")
+            .items
+            .len(),
+        2
+    );
+}

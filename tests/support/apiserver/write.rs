@@ -268,8 +268,23 @@ fn update_manager(call: &Call) -> String {
     }
 }
 
+/// An object must have object metadata for the server to set fields in it;
+/// a missing one is made empty.
+fn ensure_metadata(object: &mut Value) -> Result<(), Failure> {
+    match object.get("metadata") {
+        None | Some(Value::Null) => {
+            object["metadata"] = json!({});
+            Ok(())
+        }
+        Some(Value::Object(_)) => Ok(()),
+        Some(_) => Err(status::bad_request(
+            "metadata must be an object".to_string(),
+        )),
+    }
+}
+
 fn parse_body(call: &Call) -> Result<Value, Failure> {
-    let value: Value = serde_json::from_slice(&call.body).map_err(|e| {
+    let mut value: Value = serde_json::from_slice(&call.body).map_err(|e| {
         status::bad_request(format!("error decoding the request body as JSON: {e}"))
     })?;
     if !value.is_object() {
@@ -277,6 +292,7 @@ fn parse_body(call: &Call) -> Result<Value, Failure> {
             "the request body is not an object".to_string(),
         ));
     }
+    ensure_metadata(&mut value)?;
     Ok(value)
 }
 
@@ -515,6 +531,7 @@ fn merge_patch(
         .ok_or_else(|| status::not_found(&request.target(shared)))?;
     let mut object = existing.clone();
     merge(&mut object, &patch);
+    ensure_metadata(&mut object)?;
     object["metadata"]["name"] = existing["metadata"]["name"].clone();
     if without_volatile_metadata(&object) == without_volatile_metadata(&existing) {
         return Ok(json_response(200, &existing));
