@@ -7,6 +7,7 @@ mod apiserver;
 
 use apiserver::{ApiServer, Fault, Scenario};
 use futures_util::StreamExt;
+use k8s_openapi::api::admissionregistration::v1::ValidatingWebhookConfiguration;
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{ConfigMap, Event, Node, Pod};
 use kube::api::{
@@ -138,6 +139,7 @@ async fn discovery_lists_the_served_groups() {
         );
         assert!(discovery.has_group("metrics.k8s.io"));
         assert!(discovery.has_group("gateway.networking.k8s.io"));
+        assert!(discovery.has_group("admissionregistration.k8s.io"));
     }
 }
 
@@ -971,6 +973,37 @@ async fn a_scenario_can_be_built_in_code() {
     }
     pods.get("batch").await.expect("the fault hit twice");
     assert_eq!(server.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn webhook_configurations_are_cluster_scoped() {
+    let webhook = json!({
+        "apiVersion": "admissionregistration.k8s.io/v1",
+        "kind": "ValidatingWebhookConfiguration",
+        "metadata": {"name": "guard", "uid": "9a0c7e52-1b3d-4f6a-8e2c-5d7f9b1a3c4e", "resourceVersion": "700"},
+        "webhooks": [{
+            "name": "validate.guard.example.com",
+            "admissionReviewVersions": ["v1"],
+            "clientConfig": {"service": {"name": "guard", "namespace": "guard-system", "path": "/validate", "port": 443}},
+            "failurePolicy": "Fail",
+            "matchPolicy": "Equivalent",
+            "namespaceSelector": {},
+            "objectSelector": {},
+            "rules": [{"apiGroups": ["apps"], "apiVersions": ["v1"], "operations": ["CREATE", "UPDATE"], "resources": ["deployments"], "scope": "*"}],
+            "sideEffects": "None",
+            "timeoutSeconds": 10
+        }]
+    });
+    let server = ApiServer::start(Scenario::empty().with_object(webhook)).await;
+    let webhooks: Api<ValidatingWebhookConfiguration> = Api::all(server.client().await);
+    let list = webhooks
+        .list(&ListParams::default())
+        .await
+        .expect("list webhooks");
+    assert_eq!(list.items.len(), 1);
+    assert_eq!(list.metadata.resource_version.as_deref(), Some("700"));
+    let rules = list.items[0].webhooks.as_ref().map(|w| w[0].rules.clone());
+    assert_eq!(rules.flatten().map(|r| r.len()), Some(1));
 }
 
 #[tokio::test]
