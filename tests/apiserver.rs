@@ -91,6 +91,50 @@ async fn paginates_with_continue_tokens() {
 }
 
 #[tokio::test]
+async fn continued_pages_show_the_first_pages_revision() {
+    let server = healthy().await;
+    let config_maps: Api<ConfigMap> = Api::all(server.client().await);
+    let first = config_maps
+        .list(&ListParams::default().limit(1))
+        .await
+        .expect("first page");
+    server.put_object(json!({
+        "apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "zz-added-later", "namespace": "kube-system"}
+    }));
+    assert!(server.delete_object("v1", "ConfigMap", "shop", "kube-root-ca.crt"));
+    let token = first.metadata.continue_.expect("a continue token");
+    let rest = config_maps
+        .list(&ListParams::default().continue_token(&token))
+        .await
+        .expect("the rest");
+    let keys: Vec<String> = rest
+        .items
+        .iter()
+        .map(|c| {
+            format!(
+                "{}/{}",
+                c.metadata.namespace.clone().unwrap_or_default(),
+                c.metadata.name.clone().unwrap_or_default()
+            )
+        })
+        .collect();
+    assert_eq!(
+        keys,
+        ["kube-system/kube-root-ca.crt", "shop/kube-root-ca.crt"]
+    );
+    let now = config_maps
+        .list(&ListParams::default())
+        .await
+        .expect("a fresh list");
+    assert_eq!(now.items.len(), 3);
+    assert_ne!(
+        now.metadata.resource_version,
+        first.metadata.resource_version
+    );
+}
+
+#[tokio::test]
 async fn a_stale_continue_token_is_expired() {
     let server = healthy().await;
     let config_maps: Api<ConfigMap> = Api::all(server.client().await);

@@ -449,18 +449,28 @@ fn list(
         .and_then(|l| l.parse::<usize>().ok())
         .filter(|&l| l > 0);
     let store = lock(&shared.store);
-    let (revision, after) = match call.param("continue").filter(|t| !t.is_empty()) {
+    let namespace = request.namespace.as_deref();
+    // A continued list reads the store as it was at the first page's
+    // revision, as the real server reads etcd at it.
+    let (revision, after, objects) = match call.param("continue").filter(|t| !t.is_empty()) {
         Some(token) => {
-            let (revision, namespace, name) = decode_continue(token)?;
-            if revision < store.compacted() {
-                return Err(status::expired_continue());
-            }
-            (revision, Some((namespace, name)))
+            let (revision, after_namespace, after_name) = decode_continue(token)?;
+            let objects = store
+                .list_at(request.resource, namespace, revision)
+                .ok_or_else(status::expired_continue)?;
+            (revision, Some((after_namespace, after_name)), objects)
         }
-        None => (store.revision(), None),
+        None => {
+            let objects = store
+                .list(request.resource, namespace)
+                .map(|(key, object)| (key.clone(), object.clone()))
+                .collect();
+            (store.revision(), None, objects)
+        }
     };
-    let matching: Vec<(&ObjectKey, &Value)> = store
-        .list(request.resource, request.namespace.as_deref())
+    drop(store);
+    let matching: Vec<(ObjectKey, Value)> = objects
+        .into_iter()
         .filter(|(key, _)| {
             after
                 .as_ref()
@@ -481,7 +491,7 @@ fn list(
         }
     }
     if wants_table(call) {
-        let objects: Vec<Value> = page.iter().map(|(_, o)| (*o).clone()).collect();
+        let objects: Vec<Value> = page.iter().map(|(_, o)| o.clone()).collect();
         let include = IncludeObject::parse(call.param("includeObject"));
         return Ok(json_response(
             200,
@@ -572,7 +582,7 @@ fn initial_events(
         Some(changes) => {
             let lines = changes
                 .iter()
-                .filter(|c| c.resource == request.resource && in_scope(&c.object))
+                .filter(|c| c.resource() == request.resource && in_scope(&c.object))
                 .map(|c| event_line(c.kind.watch_type(), &c.object))
                 .collect();
             (lines, false)
@@ -663,7 +673,7 @@ fn watched_line(
     selectors: &Selectors,
     change: &Change,
 ) -> Option<Bytes> {
-    if change.resource != request.resource {
+    if change.resource() != request.resource {
         return None;
     }
     let visible = |object: &Value| {

@@ -35,11 +35,19 @@ impl ChangeKind {
 pub struct Change {
     pub revision: u64,
     pub kind: ChangeKind,
-    pub resource: usize,
+    pub key: ObjectKey,
     pub object: Value,
-    /// The object before a modification, so that a watch with a selector
-    /// can tell an object that stopped (or started) matching.
+    /// The object before a modification or deletion: a watch with a
+    /// selector tells by it an object that stopped (or started) matching,
+    /// and a paginated list rebuilds the state of its first page's
+    /// revision.
     pub before: Option<Value>,
+}
+
+impl Change {
+    pub fn resource(&self) -> usize {
+        self.key.0
+    }
 }
 
 /// A container's log files: what it wrote this run and in the run before.
@@ -129,6 +137,31 @@ impl Store {
             .filter(move |((_, ns, _), _)| namespace.is_none_or(|wanted| ns == wanted))
     }
 
+    /// Objects of one resource as they were at `revision` (undoing the
+    /// changes after it), in key order, optionally one namespace's; None
+    /// when that revision is compacted.
+    pub fn list_at(
+        &self,
+        resource: usize,
+        namespace: Option<&str>,
+        revision: u64,
+    ) -> Option<Vec<(ObjectKey, Value)>> {
+        let later = self.changes_since(revision)?;
+        let mut state: BTreeMap<ObjectKey, Value> = self
+            .list(resource, namespace)
+            .map(|(key, object)| (key.clone(), object.clone()))
+            .collect();
+        let in_scope =
+            |key: &ObjectKey| key.0 == resource && namespace.is_none_or(|wanted| key.1 == wanted);
+        for change in later.iter().rev().filter(|c| in_scope(&c.key)) {
+            match &change.before {
+                Some(before) => state.insert(change.key.clone(), before.clone()),
+                None => state.remove(&change.key),
+            };
+        }
+        Some(state.into_iter().collect())
+    }
+
     /// Changes after `revision`, or None when that revision is compacted.
     pub fn changes_since(&self, revision: u64) -> Option<Vec<Change>> {
         if revision < self.compacted {
@@ -171,27 +204,28 @@ impl Store {
         }
         object["metadata"]["resourceVersion"] = json!(self.revision.to_string());
         let before = self.objects.insert(key.clone(), object.clone());
-        self.record(kind, key.0, object, before)
+        self.record(kind, key, object, before)
     }
 
     pub fn delete(&mut self, key: &ObjectKey) -> Option<Change> {
-        let mut object = self.objects.remove(key)?;
+        let before = self.objects.remove(key)?;
         self.revision += 1;
+        let mut object = before.clone();
         object["metadata"]["resourceVersion"] = json!(self.revision.to_string());
-        Some(self.record(ChangeKind::Deleted, key.0, object, None))
+        Some(self.record(ChangeKind::Deleted, key.clone(), object, Some(before)))
     }
 
     fn record(
         &mut self,
         kind: ChangeKind,
-        resource: usize,
+        key: ObjectKey,
         object: Value,
         before: Option<Value>,
     ) -> Change {
         let change = Change {
             revision: self.revision,
             kind,
-            resource,
+            key,
             object,
             before,
         };
