@@ -722,6 +722,34 @@ async fn events_are_served_in_both_api_groups() {
     );
 }
 
+#[tokio::test]
+async fn a_watch_can_print_tables_for_kubectl() {
+    let server = healthy().await;
+    let request = hyper::Request::get("/api/v1/namespaces/shop/pods?watch=1&timeoutSeconds=1")
+        .header(
+            "Accept",
+            "application/json;as=Table;v=v1;g=meta.k8s.io,application/json",
+        )
+        .body(Vec::new())
+        .expect("request");
+    let text = server
+        .client()
+        .await
+        .request_text(request)
+        .await
+        .expect("watch");
+    let events: Vec<Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one event a line"))
+        .collect();
+    assert_eq!(events.len(), 2);
+    for event in &events {
+        assert_eq!(event["type"], "ADDED");
+        assert_eq!(event["object"]["kind"], "Table");
+        assert_eq!(event["object"]["rows"][0]["cells"][2], "Running");
+    }
+}
+
 fn deployment_patch(replicas: i64) -> Value {
     json!({
         "apiVersion": "apps/v1", "kind": "Deployment",

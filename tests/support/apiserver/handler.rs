@@ -533,6 +533,34 @@ fn event_line(kind: &str, object: &Value) -> Bytes {
     Bytes::from(line)
 }
 
+/// How a watch writes objects: as they are, or as one-row Tables when the
+/// client asked for server-side printing (`kubectl get -w`).
+#[derive(Debug, Clone, Copy)]
+struct WatchFormat {
+    table: Option<(&'static str, IncludeObject)>,
+}
+
+impl WatchFormat {
+    fn of(shared: &Shared, call: &Call, request: &ResourceRequest) -> WatchFormat {
+        let kind = shared.served[request.resource].kind;
+        WatchFormat {
+            table: wants_table(call)
+                .then(|| (kind, IncludeObject::parse(call.param("includeObject")))),
+        }
+    }
+
+    fn line(self, event: &str, object: &Value) -> Bytes {
+        match self.table {
+            Some((kind, include)) => {
+                let metadata = json!({"resourceVersion": object["metadata"]["resourceVersion"]});
+                let table = table::table(kind, std::slice::from_ref(object), metadata, include);
+                event_line(event, &table)
+            }
+            None => event_line(event, object),
+        }
+    }
+}
+
 fn bookmark(shared: &Shared, resource: usize, revision: u64, initial_end: bool) -> Bytes {
     let resource = &shared.served[resource];
     let mut metadata = json!({"resourceVersion": revision.to_string(), "creationTimestamp": null});
@@ -553,21 +581,15 @@ fn initial_events(
     call: &Call,
     request: &ResourceRequest,
     selectors: &Selectors,
+    format: WatchFormat,
 ) -> (Vec<Bytes>, bool) {
-    let in_scope = |object: &Value| {
-        request
-            .namespace
-            .as_deref()
-            .is_none_or(|ns| object["metadata"]["namespace"].as_str() == Some(ns))
-            && selectors.matches(object)
-    };
     let requested = call.param("resourceVersion").unwrap_or_default();
     let send_initial = call.flag("sendInitialEvents");
     if requested.is_empty() || requested == "0" || send_initial {
         let mut lines: Vec<Bytes> = store
             .list(request.resource, request.namespace.as_deref())
-            .filter(|(_, object)| in_scope(object))
-            .map(|(_, object)| event_line("ADDED", object))
+            .filter(|(_, object)| selectors.matches(object))
+            .map(|(_, object)| format.line("ADDED", object))
             .collect();
         if send_initial && call.flag("allowWatchBookmarks") {
             lines.push(bookmark(shared, request.resource, store.revision(), true));
@@ -582,8 +604,7 @@ fn initial_events(
         Some(changes) => {
             let lines = changes
                 .iter()
-                .filter(|c| c.resource() == request.resource && in_scope(&c.object))
-                .map(|c| event_line(c.kind.watch_type(), &c.object))
+                .filter_map(|change| watched_line(request, selectors, change, format))
                 .collect();
             (lines, false)
         }
@@ -606,9 +627,10 @@ fn watch(shared: &Arc<Shared>, call: &Call, request: &ResourceRequest) -> Respon
         .unwrap_or(DEFAULT_WATCH_SECONDS)
         .min(MAX_WATCH_SECONDS);
     let bookmarks = call.flag("allowWatchBookmarks");
+    let format = WatchFormat::of(shared, call, request);
     let ((initial, ends_at_once), changes, mut revision) = {
         let store = lock(&shared.store);
-        let initial = initial_events(shared, &store, call, request, &selectors);
+        let initial = initial_events(shared, &store, call, request, &selectors, format);
         (initial, store.subscribe(), store.revision())
     };
     let (sender, receiver) = mpsc::channel(64);
@@ -640,7 +662,7 @@ fn watch(shared: &Arc<Shared>, call: &Call, request: &ResourceRequest) -> Respon
                 received = changes.recv() => match received {
                     Ok(change) => {
                         revision = change.revision;
-                        watched_line(&request, &selectors, &change)
+                        watched_line(&request, &selectors, &change, format)
                     }
                     Err(broadcast::error::RecvError::Lagged(_)) => {
                         let failure = status::expired_revision(revision, revision + 1);
@@ -672,6 +694,7 @@ fn watched_line(
     request: &ResourceRequest,
     selectors: &Selectors,
     change: &Change,
+    format: WatchFormat,
 ) -> Option<Bytes> {
     if change.resource() != request.resource {
         return None;
@@ -690,7 +713,7 @@ fn watched_line(
         (kind, _) if now => kind,
         _ => return None,
     };
-    Some(event_line(kind.watch_type(), &change.object))
+    Some(format.line(kind.watch_type(), &change.object))
 }
 
 /// Container names of a pod, regular then init.
