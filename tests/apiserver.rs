@@ -566,10 +566,13 @@ async fn watches_see_changes_made_while_open() {
     );
     assert!(added.metadata.uid.is_some());
     server.put_object(settings("safe"));
-    assert!(matches!(
-        next_event(&mut stream).await,
-        WatchEvent::Modified(_)
-    ));
+    let WatchEvent::Modified(modified) = next_event(&mut stream).await else {
+        panic!("expected MODIFIED")
+    };
+    assert_eq!(
+        modified.metadata.uid, added.metadata.uid,
+        "an update keeps the uid"
+    );
     assert!(server.delete_object("v1", "ConfigMap", "shop", "settings"));
     assert!(matches!(
         next_event(&mut stream).await,

@@ -182,28 +182,31 @@ impl Store {
         format!("6f1c2a4e-0d3b-4c8e-9a71-{:012x}", self.next_uid)
     }
 
-    /// Stores a new or changed object under the next revision. Fills in what
-    /// the server sets on create (uid, creationTimestamp, generation) when
-    /// missing.
+    /// Stores a new or changed object under the next revision. A new one
+    /// gets a uid and creationTimestamp when it has none; a changed one
+    /// keeps those of the object it replaces, as an update does.
     pub fn put(&mut self, key: ObjectKey, mut object: Value) -> Change {
         self.revision += 1;
-        let kind = if self.objects.contains_key(&key) {
-            ChangeKind::Modified
-        } else {
-            ChangeKind::Added
+        let identity = match self.objects.get(&key) {
+            Some(existing) => [
+                existing["metadata"]["uid"].clone(),
+                existing["metadata"]["creationTimestamp"].clone(),
+            ],
+            None => [json!(self.new_uid()), json!(text::now_timestamp())],
         };
-        if kind == ChangeKind::Added {
-            let uid = self.new_uid();
-            let metadata = &mut object["metadata"];
-            if metadata.get("uid").is_none() {
-                metadata["uid"] = json!(uid);
-            }
-            if metadata.get("creationTimestamp").is_none() {
-                metadata["creationTimestamp"] = json!(text::now_timestamp());
+        let metadata = &mut object["metadata"];
+        for (field, value) in ["uid", "creationTimestamp"].into_iter().zip(identity) {
+            if metadata.get(field).is_none() && !value.is_null() {
+                metadata[field] = value;
             }
         }
         object["metadata"]["resourceVersion"] = json!(self.revision.to_string());
         let before = self.objects.insert(key.clone(), object.clone());
+        let kind = if before.is_some() {
+            ChangeKind::Modified
+        } else {
+            ChangeKind::Added
+        };
         self.record(kind, key, object, before)
     }
 
