@@ -82,11 +82,7 @@ async fn paginates_with_continue_tokens() {
         .map(|c| c.metadata.namespace.clone().unwrap_or_default())
         .collect();
     assert_eq!(namespaces, ["default", "kube-system", "shop"]);
-    let lists = server
-        .requests()
-        .iter()
-        .filter(|r| r.path() == "/api/v1/configmaps")
-        .count();
+    let lists = server.requests_to("/api/v1/configmaps");
     assert_eq!(lists, 2);
 }
 
@@ -505,11 +501,7 @@ async fn too_many_requests_carries_retry_after_and_kube_retries() {
         .await
         .expect("kube retries after the 429");
     assert_eq!(list.items.len(), 3);
-    let attempts = server
-        .requests()
-        .iter()
-        .filter(|r| r.path() == "/api/v1/namespaces")
-        .count();
+    let attempts = server.requests_to("/api/v1/namespaces");
     assert_eq!(attempts, 3);
 }
 
@@ -1354,11 +1346,7 @@ async fn kubectl_reads_events_metrics_and_pages() {
     )
     .await;
     assert_eq!(paged.lines().count(), 3);
-    let pages = server
-        .requests()
-        .iter()
-        .filter(|r| r.path() == "/api/v1/configmaps")
-        .count();
+    let pages = server.requests_to("/api/v1/configmaps");
     assert_eq!(pages, 3);
 }
 

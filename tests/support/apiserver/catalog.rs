@@ -223,6 +223,16 @@ pub fn group(served: &[ResourceType], name: &str) -> Option<Value> {
     Some(entry)
 }
 
+/// Short names and categories, which discovery leaves out when empty.
+fn add_names(entry: &mut Value, resource: &ResourceType) {
+    if !resource.short_names.is_empty() {
+        entry["shortNames"] = json!(resource.short_names);
+    }
+    if !resource.categories.is_empty() {
+        entry["categories"] = json!(resource.categories);
+    }
+}
+
 fn resource_entries(resource: &ResourceType) -> Vec<Value> {
     let mut main = json!({
         "name": resource.plural,
@@ -231,12 +241,7 @@ fn resource_entries(resource: &ResourceType) -> Vec<Value> {
         "kind": resource.kind,
         "verbs": resource.verbs,
     });
-    if !resource.short_names.is_empty() {
-        main["shortNames"] = json!(resource.short_names);
-    }
-    if !resource.categories.is_empty() {
-        main["categories"] = json!(resource.categories);
-    }
+    add_names(&mut main, resource);
     let mut entries = vec![main];
     if resource.has_logs() {
         entries.push(json!({"name": "pods/log", "singularName": "", "namespaced": true, "kind": "Pod", "verbs": ["get"]}));
@@ -286,12 +291,7 @@ fn aggregated_resource(resource: &ResourceType) -> Value {
         "singularResource": resource.singular,
         "verbs": resource.verbs,
     });
-    if !resource.short_names.is_empty() {
-        entry["shortNames"] = json!(resource.short_names);
-    }
-    if !resource.categories.is_empty() {
-        entry["categories"] = json!(resource.categories);
-    }
+    add_names(&mut entry, resource);
     let mut subresources = Vec::new();
     if resource.has_logs() {
         subresources.push(json!({"subresource": "log", "responseKind": {"group": "", "version": "v1", "kind": "Pod"}, "verbs": ["get"]}));

@@ -214,6 +214,14 @@ impl ApiServer {
         lock(&self.shared.requests).clone()
     }
 
+    /// How many requests went to `path` (the query left out).
+    pub fn requests_to(&self, path: &str) -> usize {
+        lock(&self.shared.requests)
+            .iter()
+            .filter(|request| request.path() == path)
+            .count()
+    }
+
     /// The requests that could have changed something.
     pub fn writes(&self) -> Vec<RecordedRequest> {
         self.requests()

@@ -536,18 +536,14 @@ fn merge_patch(
     if without_volatile_metadata(&object) == without_volatile_metadata(&existing) {
         return Ok(json_response(200, &existing));
     }
-    let mut managed = managed_of(&existing);
     let manager = update_manager(call);
-    let mut fields = managed
-        .iter()
+    let mut fields = managed_of(&existing)
+        .into_iter()
         .find(|e| e.manager == manager && e.operation == "Update" && e.subresource.is_none())
-        .map(|e| e.fields.clone())
+        .map(|e| e.fields)
         .unwrap_or_default();
     fields.extend(field_paths(&patch));
-    let api_version = shared.served[request.resource].api_version();
-    claim(&mut managed, &manager, "Update", &api_version, fields);
-    object["metadata"]["managedFields"] = encode_managed(&managed);
-    commit(shared, call, request, Some(&existing), object, 200)
+    commit_update(shared, call, request, &existing, object, fields)
 }
 
 pub fn replace(
@@ -576,17 +572,31 @@ pub fn replace(
     for kept in ["uid", "creationTimestamp"] {
         object["metadata"][kept] = existing["metadata"][kept].clone();
     }
-    let mut managed = managed_of(&existing);
+    let fields = field_paths(&object);
+    commit_update(shared, call, request, &existing, object, fields)
+}
+
+/// Records the fields of a write other than apply under its manager, as an
+/// Update, and stores the object.
+fn commit_update(
+    shared: &Shared,
+    call: &Call,
+    request: &ResourceRequest,
+    existing: &Value,
+    mut object: Value,
+    fields: BTreeSet<FieldPath>,
+) -> Result<Response<Body>, Failure> {
+    let mut managed = managed_of(existing);
     let api_version = shared.served[request.resource].api_version();
     claim(
         &mut managed,
         &update_manager(call),
         "Update",
         &api_version,
-        field_paths(&object),
+        fields,
     );
     object["metadata"]["managedFields"] = encode_managed(&managed);
-    commit(shared, call, request, Some(&existing), object, 200)
+    commit(shared, call, request, Some(existing), object, 200)
 }
 
 pub fn delete(
