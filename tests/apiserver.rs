@@ -7,6 +7,7 @@ mod apiserver;
 
 use apiserver::{ApiServer, Fault, Scenario};
 use futures_util::StreamExt;
+use k8s_openapi::api::admissionregistration::v1::ValidatingWebhookConfiguration;
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{ConfigMap, Event, Node, Pod};
 use kube::api::{
@@ -81,12 +82,52 @@ async fn paginates_with_continue_tokens() {
         .map(|c| c.metadata.namespace.clone().unwrap_or_default())
         .collect();
     assert_eq!(namespaces, ["default", "kube-system", "shop"]);
-    let lists = server
-        .requests()
-        .iter()
-        .filter(|r| r.path() == "/api/v1/configmaps")
-        .count();
+    let lists = server.requests_to("/api/v1/configmaps");
     assert_eq!(lists, 2);
+}
+
+#[tokio::test]
+async fn continued_pages_show_the_first_pages_revision() {
+    let server = healthy().await;
+    let config_maps: Api<ConfigMap> = Api::all(server.client().await);
+    let first = config_maps
+        .list(&ListParams::default().limit(1))
+        .await
+        .expect("first page");
+    server.put_object(json!({
+        "apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "zz-added-later", "namespace": "kube-system"}
+    }));
+    assert!(server.delete_object("v1", "ConfigMap", "shop", "kube-root-ca.crt"));
+    let token = first.metadata.continue_.expect("a continue token");
+    let rest = config_maps
+        .list(&ListParams::default().continue_token(&token))
+        .await
+        .expect("the rest");
+    let keys: Vec<String> = rest
+        .items
+        .iter()
+        .map(|c| {
+            format!(
+                "{}/{}",
+                c.metadata.namespace.clone().unwrap_or_default(),
+                c.metadata.name.clone().unwrap_or_default()
+            )
+        })
+        .collect();
+    assert_eq!(
+        keys,
+        ["kube-system/kube-root-ca.crt", "shop/kube-root-ca.crt"]
+    );
+    let now = config_maps
+        .list(&ListParams::default())
+        .await
+        .expect("a fresh list");
+    assert_eq!(now.items.len(), 3);
+    assert_ne!(
+        now.metadata.resource_version,
+        first.metadata.resource_version
+    );
 }
 
 #[tokio::test]
@@ -138,6 +179,7 @@ async fn discovery_lists_the_served_groups() {
         );
         assert!(discovery.has_group("metrics.k8s.io"));
         assert!(discovery.has_group("gateway.networking.k8s.io"));
+        assert!(discovery.has_group("admissionregistration.k8s.io"));
     }
 }
 
@@ -459,11 +501,7 @@ async fn too_many_requests_carries_retry_after_and_kube_retries() {
         .await
         .expect("kube retries after the 429");
     assert_eq!(list.items.len(), 3);
-    let attempts = server
-        .requests()
-        .iter()
-        .filter(|r| r.path() == "/api/v1/namespaces")
-        .count();
+    let attempts = server.requests_to("/api/v1/namespaces");
     assert_eq!(attempts, 3);
 }
 
@@ -520,10 +558,13 @@ async fn watches_see_changes_made_while_open() {
     );
     assert!(added.metadata.uid.is_some());
     server.put_object(settings("safe"));
-    assert!(matches!(
-        next_event(&mut stream).await,
-        WatchEvent::Modified(_)
-    ));
+    let WatchEvent::Modified(modified) = next_event(&mut stream).await else {
+        panic!("expected MODIFIED")
+    };
+    assert_eq!(
+        modified.metadata.uid, added.metadata.uid,
+        "an update keeps the uid"
+    );
     assert!(server.delete_object("v1", "ConfigMap", "shop", "settings"));
     assert!(matches!(
         next_event(&mut stream).await,
@@ -676,6 +717,34 @@ async fn events_are_served_in_both_api_groups() {
     );
 }
 
+#[tokio::test]
+async fn a_watch_can_print_tables_for_kubectl() {
+    let server = healthy().await;
+    let request = hyper::Request::get("/api/v1/namespaces/shop/pods?watch=1&timeoutSeconds=1")
+        .header(
+            "Accept",
+            "application/json;as=Table;v=v1;g=meta.k8s.io,application/json",
+        )
+        .body(Vec::new())
+        .expect("request");
+    let text = server
+        .client()
+        .await
+        .request_text(request)
+        .await
+        .expect("watch");
+    let events: Vec<Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one event a line"))
+        .collect();
+    assert_eq!(events.len(), 2);
+    for event in &events {
+        assert_eq!(event["type"], "ADDED");
+        assert_eq!(event["object"]["kind"], "Table");
+        assert_eq!(event["object"]["rows"][0]["cells"][2], "Running");
+    }
+}
+
 fn deployment_patch(replicas: i64) -> Value {
     json!({
         "apiVersion": "apps/v1", "kind": "Deployment",
@@ -795,6 +864,28 @@ async fn apply_conflicts_with_another_managers_field_unless_forced() {
         .and_then(|entries| entries.iter().find(|e| e["manager"] == "guard"))
         .map(|e| e["fieldsV1"].clone());
     assert_eq!(guard_fields, Some(json!({"f:spec": {"f:replicas": {}}})));
+    let entries = stored["metadata"]["managedFields"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let fields_of = |manager: &str| {
+        entries
+            .iter()
+            .find(|e| e["manager"] == manager)
+            .map(|e| e["fieldsV1"].clone())
+            .unwrap_or_default()
+    };
+    let kubectl_fields = fields_of("kubectl-client-side-apply");
+    assert!(
+        kubectl_fields["f:spec"].get("f:replicas").is_none(),
+        "the forced apply took .spec.replicas"
+    );
+    assert!(kubectl_fields["f:spec"].get("f:template").is_some());
+    let status_fields = fields_of("kube-controller-manager");
+    assert!(
+        status_fields["f:status"]["f:conditions"].is_object(),
+        "the status entry is kept as it was"
+    );
 }
 
 #[tokio::test]
@@ -952,6 +1043,37 @@ async fn a_scenario_can_be_built_in_code() {
 }
 
 #[tokio::test]
+async fn webhook_configurations_are_cluster_scoped() {
+    let webhook = json!({
+        "apiVersion": "admissionregistration.k8s.io/v1",
+        "kind": "ValidatingWebhookConfiguration",
+        "metadata": {"name": "guard", "uid": "9a0c7e52-1b3d-4f6a-8e2c-5d7f9b1a3c4e", "resourceVersion": "700"},
+        "webhooks": [{
+            "name": "validate.guard.example.com",
+            "admissionReviewVersions": ["v1"],
+            "clientConfig": {"service": {"name": "guard", "namespace": "guard-system", "path": "/validate", "port": 443}},
+            "failurePolicy": "Fail",
+            "matchPolicy": "Equivalent",
+            "namespaceSelector": {},
+            "objectSelector": {},
+            "rules": [{"apiGroups": ["apps"], "apiVersions": ["v1"], "operations": ["CREATE", "UPDATE"], "resources": ["deployments"], "scope": "*"}],
+            "sideEffects": "None",
+            "timeoutSeconds": 10
+        }]
+    });
+    let server = ApiServer::start(Scenario::empty().with_object(webhook)).await;
+    let webhooks: Api<ValidatingWebhookConfiguration> = Api::all(server.client().await);
+    let list = webhooks
+        .list(&ListParams::default())
+        .await
+        .expect("list webhooks");
+    assert_eq!(list.items.len(), 1);
+    assert_eq!(list.metadata.resource_version.as_deref(), Some("700"));
+    let rules = list.items[0].webhooks.as_ref().map(|w| w[0].rules.clone());
+    assert_eq!(rules.flatten().map(|r| r.len()), Some(1));
+}
+
+#[tokio::test]
 async fn an_unknown_kind_fails_the_load() {
     let dir = std::env::temp_dir().join(format!("guard-scenario-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
@@ -978,22 +1100,22 @@ async fn stop_closes_the_port() {
     assert!(!kubeconfig.exists());
 }
 
-/// kubectl, or None (with a note) when it is absent outside CI; in CI
-/// (`CI` set) a missing kubectl fails the test.
-fn kubectl() -> Option<&'static str> {
+/// Whether kubectl runs; outside CI a missing one skips the test with a
+/// note, in CI (`CI` set) it fails the test.
+fn has_kubectl() -> bool {
     let works = std::process::Command::new("kubectl")
         .args(["version", "--client"])
         .output()
         .is_ok_and(|output| output.status.success());
     if works {
-        return Some("kubectl");
+        return true;
     }
     assert!(
         std::env::var_os("CI").is_none(),
         "kubectl is required in CI (.ci/run installs it)"
     );
     eprintln!("skipped: kubectl is not installed");
-    None
+    false
 }
 
 /// Runs kubectl and returns its stdout; fails the test on a non-zero exit.
@@ -1034,7 +1156,7 @@ async fn try_kubectl(server: &ApiServer, args: &[&str]) -> (bool, String, String
 
 #[tokio::test]
 async fn kubectl_gets_pods_in_all_namespaces() {
-    if kubectl().is_none() {
+    if !has_kubectl() {
         return;
     }
     let server = healthy().await;
@@ -1072,7 +1194,7 @@ async fn kube_speaks_http1_to_the_same_server() {
 
 #[tokio::test]
 async fn kubectl_reports_a_forbidden_list_as_the_server_words_it() {
-    if kubectl().is_none() {
+    if !has_kubectl() {
         return;
     }
     let server = healthy().await;
@@ -1087,7 +1209,7 @@ async fn kubectl_reports_a_forbidden_list_as_the_server_words_it() {
 
 #[tokio::test]
 async fn kubectl_applies_server_side() {
-    if kubectl().is_none() {
+    if !has_kubectl() {
         return;
     }
     let server = healthy().await;
@@ -1120,7 +1242,7 @@ async fn kubectl_applies_server_side() {
 
 #[tokio::test]
 async fn kubectl_gets_deployments_as_json() {
-    if kubectl().is_none() {
+    if !has_kubectl() {
         return;
     }
     let server = healthy().await;
@@ -1141,7 +1263,7 @@ async fn kubectl_gets_deployments_as_json() {
 
 #[tokio::test]
 async fn kubectl_shows_previous_logs() {
-    if kubectl().is_none() {
+    if !has_kubectl() {
         return;
     }
     let server = healthy().await;
@@ -1170,7 +1292,7 @@ async fn kubectl_shows_previous_logs() {
 
 #[tokio::test]
 async fn kubectl_describes_a_pod_with_its_events() {
-    if kubectl().is_none() {
+    if !has_kubectl() {
         return;
     }
     let server = healthy().await;
@@ -1187,4 +1309,132 @@ async fn kubectl_describes_a_pod_with_its_events() {
         );
     }
     assert!(server.writes().is_empty());
+}
+
+#[tokio::test]
+async fn kubectl_reads_events_metrics_and_pages() {
+    if !has_kubectl() {
+        return;
+    }
+    let server = healthy().await;
+    let events = run_kubectl(&server, &["get", "events", "-n", "shop"]).await;
+    let header: Vec<&str> = events
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect();
+    assert_eq!(
+        header,
+        ["LAST", "SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
+    );
+    assert!(events.contains("deployment/web"), "{events}");
+    let top = run_kubectl(&server, &["top", "pods", "-n", "shop"]).await;
+    let rows: Vec<Vec<&str>> = top
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(
+        rows,
+        [[WEB_POD, "4m", "40Mi"], [RESTARTED_POD, "3m", "38Mi"]]
+    );
+    server.clear_requests();
+    let paged = run_kubectl(
+        &server,
+        &["get", "configmaps", "-A", "--chunk-size=1", "--no-headers"],
+    )
+    .await;
+    assert_eq!(paged.lines().count(), 3);
+    let pages = server.requests_to("/api/v1/configmaps");
+    assert_eq!(pages, 3);
+}
+
+#[tokio::test]
+async fn dropping_the_server_closes_the_port() {
+    let server = healthy().await;
+    let pods: Api<Pod> = Api::all(server.client().await);
+    pods.list(&ListParams::default()).await.expect("serving");
+    drop(server);
+    assert!(pods.list(&ListParams::default()).await.is_err());
+}
+
+#[tokio::test]
+async fn malformed_requests_get_a_status_and_the_server_goes_on() {
+    let server = healthy().await;
+    let mut config = server.config().await;
+    config.default_retry = false;
+    let client = kube::Client::try_from(config).expect("client");
+    let deployment = "/apis/apps/v1/namespaces/shop/deployments/web";
+    let cases: [(&str, &str, &str, &[u8]); 9] = [
+        (
+            "PATCH",
+            "/apis/apps/v1/namespaces/shop/deployments/web?fieldManager=guard",
+            "application/apply-patch+yaml",
+            br#"{"metadata": 5}"#,
+        ),
+        (
+            "PATCH",
+            deployment,
+            "application/merge-patch+json",
+            br#"{"metadata": 7}"#,
+        ),
+        (
+            "PATCH",
+            deployment,
+            "application/merge-patch+json",
+            b"not json",
+        ),
+        (
+            "POST",
+            "/api/v1/namespaces/shop/configmaps",
+            "application/json",
+            b"[]",
+        ),
+        ("GET", "/api/v1/pods?limit=1&continue=%%%", "", b""),
+        ("GET", "/api/v1/pods?continue=bm90IGpzb24", "", b""),
+        ("GET", "/api/v1/pods?labelSelector=app%20in%20(", "", b""),
+        ("GET", "/api/v1/pods?fieldSelector=metadata.name", "", b""),
+        (
+            "PATCH",
+            "/apis/apps/v1/namespaces/shop/deployments/web",
+            "application/apply-patch+yaml",
+            b"{}",
+        ),
+    ];
+    for (method, uri, content_type, body) in cases {
+        let mut request = hyper::Request::builder().method(method).uri(uri);
+        if !content_type.is_empty() {
+            request = request.header("Content-Type", content_type);
+        }
+        let request = request.body(body.to_vec()).expect("request");
+        let error = client.request::<Value>(request).await.expect_err("refused");
+        let (code, reason, message) = api_error(error);
+        assert_eq!(
+            (code, reason.as_str()),
+            (400, "BadRequest"),
+            "{method} {uri}: {message}"
+        );
+    }
+    let pods: Api<Pod> = Api::namespaced(client, "shop");
+    let logs = pods
+        .logs(
+            WEB_POD,
+            &LogParams {
+                tail_lines: Some(0),
+                limit_bytes: Some(0),
+                ..LogParams::default()
+            },
+        )
+        .await
+        .expect("an empty log");
+    assert_eq!(logs, "");
+    assert_eq!(
+        pods.list(&ListParams::default())
+            .await
+            .expect("still serving")
+            .items
+            .len(),
+        2
+    );
 }

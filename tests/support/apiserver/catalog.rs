@@ -110,6 +110,12 @@ const ROWS: &[Row] = &[
     ("rbac.authorization.k8s.io", "v1", "rolebindings", "rolebinding", "RoleBinding", true, &[], &[], false),
     ("rbac.authorization.k8s.io", "v1", "clusterroles", "clusterrole", "ClusterRole", false, &[], &[], false),
     ("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding", false, &[], &[], false),
+    ("coordination.k8s.io", "v1", "leases", "lease", "Lease", true, &[], &[], false),
+    ("admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations", "mutatingwebhookconfiguration", "MutatingWebhookConfiguration", false, &[], &["api-extensions"], false),
+    ("admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations", "validatingwebhookconfiguration", "ValidatingWebhookConfiguration", false, &[], &["api-extensions"], false),
+    ("admissionregistration.k8s.io", "v1", "validatingadmissionpolicies", "validatingadmissionpolicy", "ValidatingAdmissionPolicy", false, &[], &["api-extensions"], true),
+    ("admissionregistration.k8s.io", "v1", "validatingadmissionpolicybindings", "validatingadmissionpolicybinding", "ValidatingAdmissionPolicyBinding", false, &[], &["api-extensions"], false),
+    ("apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition", "CustomResourceDefinition", false, &["crd", "crds"], &["api-extensions"], true),
     ("metrics.k8s.io", "v1beta1", "pods", "", "PodMetrics", true, &[], &[], false),
     ("metrics.k8s.io", "v1beta1", "nodes", "", "NodeMetrics", false, &[], &[], false),
     ("gateway.networking.k8s.io", "v1", "gateways", "gateway", "Gateway", true, &["gtw"], &["gateway-api"], true),
@@ -217,6 +223,16 @@ pub fn group(served: &[ResourceType], name: &str) -> Option<Value> {
     Some(entry)
 }
 
+/// Short names and categories, which discovery leaves out when empty.
+fn add_names(entry: &mut Value, resource: &ResourceType) {
+    if !resource.short_names.is_empty() {
+        entry["shortNames"] = json!(resource.short_names);
+    }
+    if !resource.categories.is_empty() {
+        entry["categories"] = json!(resource.categories);
+    }
+}
+
 fn resource_entries(resource: &ResourceType) -> Vec<Value> {
     let mut main = json!({
         "name": resource.plural,
@@ -225,12 +241,7 @@ fn resource_entries(resource: &ResourceType) -> Vec<Value> {
         "kind": resource.kind,
         "verbs": resource.verbs,
     });
-    if !resource.short_names.is_empty() {
-        main["shortNames"] = json!(resource.short_names);
-    }
-    if !resource.categories.is_empty() {
-        main["categories"] = json!(resource.categories);
-    }
+    add_names(&mut main, resource);
     let mut entries = vec![main];
     if resource.has_logs() {
         entries.push(json!({"name": "pods/log", "singularName": "", "namespaced": true, "kind": "Pod", "verbs": ["get"]}));
@@ -280,12 +291,7 @@ fn aggregated_resource(resource: &ResourceType) -> Value {
         "singularResource": resource.singular,
         "verbs": resource.verbs,
     });
-    if !resource.short_names.is_empty() {
-        entry["shortNames"] = json!(resource.short_names);
-    }
-    if !resource.categories.is_empty() {
-        entry["categories"] = json!(resource.categories);
-    }
+    add_names(&mut entry, resource);
     let mut subresources = Vec::new();
     if resource.has_logs() {
         subresources.push(json!({"subresource": "log", "responseKind": {"group": "", "version": "v1", "kind": "Pod"}, "verbs": ["get"]}));

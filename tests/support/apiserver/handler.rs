@@ -193,9 +193,9 @@ fn verb(call: &Call, request: &ResourceRequest) -> &'static str {
         (&Method::GET, true) => "get",
         (&Method::GET, false) if call.flag("watch") => "watch",
         (&Method::GET, false) => "list",
-        (&Method::POST, _) => "create",
-        (&Method::PATCH, _) => "patch",
-        (&Method::PUT, _) => "update",
+        (&Method::POST, false) => "create",
+        (&Method::PATCH, true) => "patch",
+        (&Method::PUT, true) => "update",
         (&Method::DELETE, true) => "delete",
         (&Method::DELETE, false) => "deletecollection",
         _ => "unknown",
@@ -286,7 +286,10 @@ async fn answer(shared: &Arc<Shared>, path: &str, request: Request<Incoming>) ->
     ) {
         return failure_response(failure);
     }
-    let aggregated = call.accept.contains("as=APIGroupDiscoveryList");
+    // Clients that ask only for v2beta1 get the legacy documents.
+    let aggregated = call
+        .accept
+        .contains("g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList");
     match route {
         Route::Version => json_response(200, &catalog::version()),
         Route::CoreVersions if aggregated => {
@@ -307,7 +310,7 @@ async fn answer(shared: &Arc<Shared>, path: &str, request: Request<Incoming>) ->
                 None => page_not_found(),
             }
         }
-        Route::Resource(request) => resource(shared, &call, &request, verb).await,
+        Route::Resource(request) => resource(shared, &call, &request, verb),
         Route::Unknown => page_not_found(),
     }
 }
@@ -320,7 +323,7 @@ fn discovery_response(document: Value) -> Response<Body> {
     )
 }
 
-async fn resource(
+fn resource(
     shared: &Arc<Shared>,
     call: &Call,
     request: &ResourceRequest,
@@ -448,18 +451,28 @@ fn list(
         .and_then(|l| l.parse::<usize>().ok())
         .filter(|&l| l > 0);
     let store = lock(&shared.store);
-    let (revision, after) = match call.param("continue").filter(|t| !t.is_empty()) {
+    let namespace = request.namespace.as_deref();
+    // A continued list reads the store as it was at the first page's
+    // revision, as the real server reads etcd at it.
+    let (revision, after, objects) = match call.param("continue").filter(|t| !t.is_empty()) {
         Some(token) => {
-            let (revision, namespace, name) = decode_continue(token)?;
-            if revision < store.compacted() {
-                return Err(status::expired_continue());
-            }
-            (revision, Some((namespace, name)))
+            let (revision, after_namespace, after_name) = decode_continue(token)?;
+            let objects = store
+                .list_at(request.resource, namespace, revision)
+                .ok_or_else(status::expired_continue)?;
+            (revision, Some((after_namespace, after_name)), objects)
         }
-        None => (store.revision(), None),
+        None => {
+            let objects = store
+                .list(request.resource, namespace)
+                .map(|(key, object)| (key.clone(), object.clone()))
+                .collect();
+            (store.revision(), None, objects)
+        }
     };
-    let matching: Vec<(&ObjectKey, &Value)> = store
-        .list(request.resource, request.namespace.as_deref())
+    drop(store);
+    let matching: Vec<(ObjectKey, Value)> = objects
+        .into_iter()
         .filter(|(key, _)| {
             after
                 .as_ref()
@@ -480,7 +493,7 @@ fn list(
         }
     }
     if wants_table(call) {
-        let objects: Vec<Value> = page.iter().map(|(_, o)| (*o).clone()).collect();
+        let objects: Vec<Value> = page.iter().map(|(_, o)| o.clone()).collect();
         let include = IncludeObject::parse(call.param("includeObject"));
         return Ok(json_response(
             200,
@@ -522,6 +535,34 @@ fn event_line(kind: &str, object: &Value) -> Bytes {
     Bytes::from(line)
 }
 
+/// How a watch writes objects: as they are, or as one-row Tables when the
+/// client asked for server-side printing (`kubectl get -w`).
+#[derive(Debug, Clone, Copy)]
+struct WatchFormat {
+    table: Option<(&'static str, IncludeObject)>,
+}
+
+impl WatchFormat {
+    fn of(shared: &Shared, call: &Call, request: &ResourceRequest) -> WatchFormat {
+        let kind = shared.served[request.resource].kind;
+        WatchFormat {
+            table: wants_table(call)
+                .then(|| (kind, IncludeObject::parse(call.param("includeObject")))),
+        }
+    }
+
+    fn line(self, event: &str, object: &Value) -> Bytes {
+        match self.table {
+            Some((kind, include)) => {
+                let metadata = json!({"resourceVersion": object["metadata"]["resourceVersion"]});
+                let table = table::table(kind, std::slice::from_ref(object), metadata, include);
+                event_line(event, &table)
+            }
+            None => event_line(event, object),
+        }
+    }
+}
+
 fn bookmark(shared: &Shared, resource: usize, revision: u64, initial_end: bool) -> Bytes {
     let resource = &shared.served[resource];
     let mut metadata = json!({"resourceVersion": revision.to_string(), "creationTimestamp": null});
@@ -542,21 +583,15 @@ fn initial_events(
     call: &Call,
     request: &ResourceRequest,
     selectors: &Selectors,
+    format: WatchFormat,
 ) -> (Vec<Bytes>, bool) {
-    let in_scope = |object: &Value| {
-        request
-            .namespace
-            .as_deref()
-            .is_none_or(|ns| object["metadata"]["namespace"].as_str() == Some(ns))
-            && selectors.matches(object)
-    };
     let requested = call.param("resourceVersion").unwrap_or_default();
     let send_initial = call.flag("sendInitialEvents");
     if requested.is_empty() || requested == "0" || send_initial {
         let mut lines: Vec<Bytes> = store
             .list(request.resource, request.namespace.as_deref())
-            .filter(|(_, object)| in_scope(object))
-            .map(|(_, object)| event_line("ADDED", object))
+            .filter(|(_, object)| selectors.matches(object))
+            .map(|(_, object)| format.line("ADDED", object))
             .collect();
         if send_initial && call.flag("allowWatchBookmarks") {
             lines.push(bookmark(shared, request.resource, store.revision(), true));
@@ -571,8 +606,7 @@ fn initial_events(
         Some(changes) => {
             let lines = changes
                 .iter()
-                .filter(|c| c.resource == request.resource && in_scope(&c.object))
-                .map(|c| event_line(c.kind.watch_type(), &c.object))
+                .filter_map(|change| watched_line(request, selectors, change, format))
                 .collect();
             (lines, false)
         }
@@ -595,9 +629,10 @@ fn watch(shared: &Arc<Shared>, call: &Call, request: &ResourceRequest) -> Respon
         .unwrap_or(DEFAULT_WATCH_SECONDS)
         .min(MAX_WATCH_SECONDS);
     let bookmarks = call.flag("allowWatchBookmarks");
+    let format = WatchFormat::of(shared, call, request);
     let ((initial, ends_at_once), changes, mut revision) = {
         let store = lock(&shared.store);
-        let initial = initial_events(shared, &store, call, request, &selectors);
+        let initial = initial_events(shared, &store, call, request, &selectors, format);
         (initial, store.subscribe(), store.revision())
     };
     let (sender, receiver) = mpsc::channel(64);
@@ -629,7 +664,7 @@ fn watch(shared: &Arc<Shared>, call: &Call, request: &ResourceRequest) -> Respon
                 received = changes.recv() => match received {
                     Ok(change) => {
                         revision = change.revision;
-                        watched_line(&request, &selectors, &change)
+                        watched_line(&request, &selectors, &change, format)
                     }
                     Err(broadcast::error::RecvError::Lagged(_)) => {
                         let failure = status::expired_revision(revision, revision + 1);
@@ -661,8 +696,9 @@ fn watched_line(
     request: &ResourceRequest,
     selectors: &Selectors,
     change: &Change,
+    format: WatchFormat,
 ) -> Option<Bytes> {
-    if change.resource != request.resource {
+    if change.resource() != request.resource {
         return None;
     }
     let visible = |object: &Value| {
@@ -679,7 +715,7 @@ fn watched_line(
         (kind, _) if now => kind,
         _ => return None,
     };
-    Some(event_line(kind.watch_type(), &change.object))
+    Some(format.line(kind.watch_type(), &change.object))
 }
 
 /// Container names of a pod, regular then init.

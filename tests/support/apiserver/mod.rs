@@ -116,7 +116,14 @@ impl ApiServer {
             .local_addr()
             .unwrap_or_else(|e| panic!("listener address: {e}"));
 
-        let served: Vec<ResourceType> = catalog::all()
+        let catalog = catalog::all();
+        for name in scenario.served.iter().flatten() {
+            assert!(
+                catalog.iter().any(|r| r.qualified() == *name),
+                "Scenario::serving names {name:?}, which is not in the catalog"
+            );
+        }
+        let served: Vec<ResourceType> = catalog
             .into_iter()
             .filter(|r| is_served(r, scenario.served.as_ref()))
             .collect();
@@ -207,6 +214,14 @@ impl ApiServer {
         lock(&self.shared.requests).clone()
     }
 
+    /// How many requests went to `path` (the query left out).
+    pub fn requests_to(&self, path: &str) -> usize {
+        lock(&self.shared.requests)
+            .iter()
+            .filter(|request| request.path() == path)
+            .count()
+    }
+
     /// The requests that could have changed something.
     pub fn writes(&self) -> Vec<RecordedRequest> {
         self.requests()
@@ -228,8 +243,8 @@ impl ApiServer {
         lock(&self.shared.faults).clear();
     }
 
-    /// Forgets the revision history, as etcd compaction does: continue
-    /// tokens and watches from any revision so far get 410 Expired.
+    /// Forgets the revision history up to now, as etcd compaction does:
+    /// continue tokens and watches from an older revision get 410 Expired.
     pub fn compact(&self) {
         lock(&self.shared.store).compact();
     }

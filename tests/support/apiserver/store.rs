@@ -35,11 +35,19 @@ impl ChangeKind {
 pub struct Change {
     pub revision: u64,
     pub kind: ChangeKind,
-    pub resource: usize,
+    pub key: ObjectKey,
     pub object: Value,
-    /// The object before a modification, so that a watch with a selector
-    /// can tell an object that stopped (or started) matching.
+    /// The object before a modification or deletion: a watch with a
+    /// selector tells by it an object that stopped (or started) matching,
+    /// and a paginated list rebuilds the state of its first page's
+    /// revision.
     pub before: Option<Value>,
+}
+
+impl Change {
+    pub fn resource(&self) -> usize {
+        self.key.0
+    }
 }
 
 /// A container's log files: what it wrote this run and in the run before.
@@ -53,8 +61,8 @@ pub struct ContainerLogs {
 pub struct Store {
     objects: BTreeMap<ObjectKey, Value>,
     revision: u64,
-    /// Revisions at or below this one are compacted: watches and continue
-    /// tokens from them get 410 Expired.
+    /// Revisions below this one are compacted: watches and continue tokens
+    /// from them get 410 Expired.
     compacted: u64,
     history: Vec<Change>,
     /// (namespace, pod, container) to its logs.
@@ -105,7 +113,8 @@ impl Store {
         self.compacted
     }
 
-    /// Makes every revision so far too old for watches and continue tokens.
+    /// Makes every revision before the current one too old for watches and
+    /// continue tokens.
     pub fn compact(&mut self) {
         self.compacted = self.revision;
         self.history.clear();
@@ -128,6 +137,31 @@ impl Store {
             .filter(move |((_, ns, _), _)| namespace.is_none_or(|wanted| ns == wanted))
     }
 
+    /// Objects of one resource as they were at `revision` (undoing the
+    /// changes after it), in key order, optionally one namespace's; None
+    /// when that revision is compacted.
+    pub fn list_at(
+        &self,
+        resource: usize,
+        namespace: Option<&str>,
+        revision: u64,
+    ) -> Option<Vec<(ObjectKey, Value)>> {
+        let later = self.changes_since(revision)?;
+        let mut state: BTreeMap<ObjectKey, Value> = self
+            .list(resource, namespace)
+            .map(|(key, object)| (key.clone(), object.clone()))
+            .collect();
+        let in_scope =
+            |key: &ObjectKey| key.0 == resource && namespace.is_none_or(|wanted| key.1 == wanted);
+        for change in later.iter().rev().filter(|c| in_scope(&c.key)) {
+            match &change.before {
+                Some(before) => state.insert(change.key.clone(), before.clone()),
+                None => state.remove(&change.key),
+            };
+        }
+        Some(state.into_iter().collect())
+    }
+
     /// Changes after `revision`, or None when that revision is compacted.
     pub fn changes_since(&self, revision: u64) -> Option<Vec<Change>> {
         if revision < self.compacted {
@@ -148,49 +182,53 @@ impl Store {
         format!("6f1c2a4e-0d3b-4c8e-9a71-{:012x}", self.next_uid)
     }
 
-    /// Stores a new or changed object under the next revision. Fills in what
-    /// the server sets on create (uid, creationTimestamp, generation) when
-    /// missing.
+    /// Stores a new or changed object under the next revision. A new one
+    /// gets a uid and creationTimestamp when it has none; a changed one
+    /// keeps those of the object it replaces, as an update does.
     pub fn put(&mut self, key: ObjectKey, mut object: Value) -> Change {
         self.revision += 1;
-        let kind = if self.objects.contains_key(&key) {
-            ChangeKind::Modified
-        } else {
-            ChangeKind::Added
+        let identity = match self.objects.get(&key) {
+            Some(existing) => [
+                existing["metadata"]["uid"].clone(),
+                existing["metadata"]["creationTimestamp"].clone(),
+            ],
+            None => [json!(self.new_uid()), json!(text::now_timestamp())],
         };
-        if kind == ChangeKind::Added {
-            let uid = self.new_uid();
-            let metadata = &mut object["metadata"];
-            if metadata.get("uid").is_none() {
-                metadata["uid"] = json!(uid);
-            }
-            if metadata.get("creationTimestamp").is_none() {
-                metadata["creationTimestamp"] = json!(text::now_timestamp());
+        let metadata = &mut object["metadata"];
+        for (field, value) in ["uid", "creationTimestamp"].into_iter().zip(identity) {
+            if metadata.get(field).is_none() && !value.is_null() {
+                metadata[field] = value;
             }
         }
         object["metadata"]["resourceVersion"] = json!(self.revision.to_string());
         let before = self.objects.insert(key.clone(), object.clone());
-        self.record(kind, key.0, object, before)
+        let kind = if before.is_some() {
+            ChangeKind::Modified
+        } else {
+            ChangeKind::Added
+        };
+        self.record(kind, key, object, before)
     }
 
     pub fn delete(&mut self, key: &ObjectKey) -> Option<Change> {
-        let mut object = self.objects.remove(key)?;
+        let before = self.objects.remove(key)?;
         self.revision += 1;
+        let mut object = before.clone();
         object["metadata"]["resourceVersion"] = json!(self.revision.to_string());
-        Some(self.record(ChangeKind::Deleted, key.0, object, None))
+        Some(self.record(ChangeKind::Deleted, key.clone(), object, Some(before)))
     }
 
     fn record(
         &mut self,
         kind: ChangeKind,
-        resource: usize,
+        key: ObjectKey,
         object: Value,
         before: Option<Value>,
     ) -> Change {
         let change = Change {
             revision: self.revision,
             kind,
-            resource,
+            key,
             object,
             before,
         };

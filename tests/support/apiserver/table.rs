@@ -14,6 +14,18 @@ const NAME: Column = (
     0,
     "Name must be unique within a namespace.",
 );
+const CONTAINERS: Column = (
+    "Containers",
+    "string",
+    1,
+    "Names of each container in the template.",
+);
+const IMAGES: Column = (
+    "Images",
+    "string",
+    1,
+    "Images referenced by each container in the template.",
+);
 const AGE: Column = (
     "Age",
     "string",
@@ -85,18 +97,8 @@ fn columns(kind: &str) -> Vec<Column> {
                 "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.",
             ),
             AGE,
-            (
-                "Containers",
-                "string",
-                1,
-                "Names of each container in the template.",
-            ),
-            (
-                "Images",
-                "string",
-                1,
-                "Images referenced by each container in the template.",
-            ),
+            CONTAINERS,
+            IMAGES,
             (
                 "Selector",
                 "string",
@@ -125,18 +127,8 @@ fn columns(kind: &str) -> Vec<Column> {
                 "The number of ready replicas for this replica set.",
             ),
             AGE,
-            (
-                "Containers",
-                "string",
-                1,
-                "Names of each container in the template.",
-            ),
-            (
-                "Images",
-                "string",
-                1,
-                "Images referenced by each container in the template.",
-            ),
+            CONTAINERS,
+            IMAGES,
             (
                 "Selector",
                 "string",
@@ -275,7 +267,7 @@ fn columns(kind: &str) -> Vec<Column> {
                 1,
                 "The number of times this event has occurred.",
             ),
-            NAME,
+            ("Name", "string", 1, NAME.3),
         ],
         "Endpoints" => vec![
             NAME,

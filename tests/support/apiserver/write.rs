@@ -164,8 +164,11 @@ struct Managed {
     api_version: String,
     time: String,
     fields: BTreeSet<FieldPath>,
-    /// Entries for subresources (status) are kept as they are.
+    /// Entries for subresources (status) are never changed here.
     subresource: Option<String>,
+    /// The entry as stored, written back unchanged while no write changed
+    /// its fields, so managedFields from a real server keep their depth.
+    stored: Option<Value>,
 }
 
 fn managed_of(object: &Value) -> Vec<Managed> {
@@ -181,6 +184,7 @@ fn managed_of(object: &Value) -> Vec<Managed> {
                     time: entry["time"].as_str().unwrap_or_default().to_string(),
                     fields: decode_fields(&entry["fieldsV1"]),
                     subresource: entry["subresource"].as_str().map(str::to_string),
+                    stored: Some(entry.clone()),
                 })
                 .collect()
         })
@@ -190,8 +194,11 @@ fn managed_of(object: &Value) -> Vec<Managed> {
 fn encode_managed(entries: &[Managed]) -> Value {
     let encoded: Vec<Value> = entries
         .iter()
-        .filter(|entry| !entry.fields.is_empty() || entry.subresource.is_some())
+        .filter(|entry| entry.stored.is_some() || !entry.fields.is_empty())
         .map(|entry| {
+            if let Some(stored) = &entry.stored {
+                return stored.clone();
+            }
             let mut value = json!({
                 "manager": entry.manager,
                 "operation": entry.operation,
@@ -226,6 +233,7 @@ fn claim(
             entry.fields = fields;
             entry.time = time;
             entry.api_version = api_version.to_string();
+            entry.stored = None;
         }
         None => entries.push(Managed {
             manager: manager.to_string(),
@@ -234,6 +242,7 @@ fn claim(
             time,
             fields,
             subresource: None,
+            stored: None,
         }),
     }
 }
@@ -259,8 +268,23 @@ fn update_manager(call: &Call) -> String {
     }
 }
 
+/// An object must have object metadata for the server to set fields in it;
+/// a missing one is made empty.
+fn ensure_metadata(object: &mut Value) -> Result<(), Failure> {
+    match object.get("metadata") {
+        None | Some(Value::Null) => {
+            object["metadata"] = json!({});
+            Ok(())
+        }
+        Some(Value::Object(_)) => Ok(()),
+        Some(_) => Err(status::bad_request(
+            "metadata must be an object".to_string(),
+        )),
+    }
+}
+
 fn parse_body(call: &Call) -> Result<Value, Failure> {
-    let value: Value = serde_json::from_slice(&call.body).map_err(|e| {
+    let mut value: Value = serde_json::from_slice(&call.body).map_err(|e| {
         status::bad_request(format!("error decoding the request body as JSON: {e}"))
     })?;
     if !value.is_object() {
@@ -268,6 +292,7 @@ fn parse_body(call: &Call) -> Result<Value, Failure> {
             "the request body is not an object".to_string(),
         ));
     }
+    ensure_metadata(&mut value)?;
     Ok(value)
 }
 
@@ -506,22 +531,19 @@ fn merge_patch(
         .ok_or_else(|| status::not_found(&request.target(shared)))?;
     let mut object = existing.clone();
     merge(&mut object, &patch);
+    ensure_metadata(&mut object)?;
     object["metadata"]["name"] = existing["metadata"]["name"].clone();
     if without_volatile_metadata(&object) == without_volatile_metadata(&existing) {
         return Ok(json_response(200, &existing));
     }
-    let mut managed = managed_of(&existing);
     let manager = update_manager(call);
-    let mut fields = managed
-        .iter()
+    let mut fields = managed_of(&existing)
+        .into_iter()
         .find(|e| e.manager == manager && e.operation == "Update" && e.subresource.is_none())
-        .map(|e| e.fields.clone())
+        .map(|e| e.fields)
         .unwrap_or_default();
     fields.extend(field_paths(&patch));
-    let api_version = shared.served[request.resource].api_version();
-    claim(&mut managed, &manager, "Update", &api_version, fields);
-    object["metadata"]["managedFields"] = encode_managed(&managed);
-    commit(shared, call, request, Some(&existing), object, 200)
+    commit_update(shared, call, request, &existing, object, fields)
 }
 
 pub fn replace(
@@ -550,17 +572,31 @@ pub fn replace(
     for kept in ["uid", "creationTimestamp"] {
         object["metadata"][kept] = existing["metadata"][kept].clone();
     }
-    let mut managed = managed_of(&existing);
+    let fields = field_paths(&object);
+    commit_update(shared, call, request, &existing, object, fields)
+}
+
+/// Records the fields of a write other than apply under its manager, as an
+/// Update, and stores the object.
+fn commit_update(
+    shared: &Shared,
+    call: &Call,
+    request: &ResourceRequest,
+    existing: &Value,
+    mut object: Value,
+    fields: BTreeSet<FieldPath>,
+) -> Result<Response<Body>, Failure> {
+    let mut managed = managed_of(existing);
     let api_version = shared.served[request.resource].api_version();
     claim(
         &mut managed,
         &update_manager(call),
         "Update",
         &api_version,
-        field_paths(&object),
+        fields,
     );
     object["metadata"]["managedFields"] = encode_managed(&managed);
-    commit(shared, call, request, Some(&existing), object, 200)
+    commit(shared, call, request, Some(existing), object, 200)
 }
 
 pub fn delete(
@@ -663,8 +699,8 @@ fn apply(
     }
     for entry in managed.iter_mut().filter(|e| e.manager != manager) {
         for (owner, path) in &conflicts {
-            if *owner == entry.manager {
-                entry.fields.remove(path);
+            if *owner == entry.manager && entry.fields.remove(path) {
+                entry.stored = None;
             }
         }
     }
