@@ -75,6 +75,10 @@ fn mib(bytes: u128) -> String {
     format!("{}Mi", bytes.div_ceil(1 << 20))
 }
 
+/// A top owner, and each of its pods' use of one container: how bad
+/// (weight), in words.
+type Group<'a> = (&'a Object, Vec<(f64, String, &'a Object)>);
+
 /// Findings grouped by top owner and container: `pick` says whether a
 /// container's use is a problem and in what words, and the worst of a
 /// group (by the returned weight) is the message.
@@ -84,8 +88,7 @@ fn grouped(
     pick: impl Fn(&Use) -> Option<(f64, String)>,
     path_field: &str,
 ) -> Vec<Finding> {
-    let mut groups: BTreeMap<(ObjectRef, String), (&Object, Vec<(f64, String, &Object)>)> =
-        BTreeMap::new();
+    let mut groups: BTreeMap<(ObjectRef, String), Group> = BTreeMap::new();
     for use_ in uses(context) {
         if let Some((weight, words)) = pick(&use_) {
             let top = context.top_owner(use_.pod);

@@ -164,7 +164,7 @@ impl Snapshot {
         found.sort_unstable();
         found.dedup();
         let mut events: Vec<&Object> = found.into_iter().map(|i| &self.objects[i]).collect();
-        events.sort_by(|a, b| event_time(b).cmp(&event_time(a)));
+        events.sort_by_key(|e| std::cmp::Reverse(event_time(e)));
         events
     }
 
