@@ -189,3 +189,54 @@ fn mistyped_fields_never_panic() {
         }
     }
 }
+
+/// Reads a fixture's objects, with `edit` applied to each item first.
+fn fixture_with(id: &str, edit: impl Fn(&mut Value)) -> Snapshot {
+    let dir = Path::new(support::ROOT).join("testdata/analyzers").join(id);
+    let mut objects = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let file = entry.unwrap().path();
+        if file.extension().is_none_or(|e| e != "json") || file.ends_with("expect.json") {
+            continue;
+        }
+        let list: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        for mut item in list["items"].as_array().cloned().unwrap_or_default() {
+            edit(&mut item);
+            objects.extend(guard::cluster::live_object(item.into()));
+        }
+    }
+    Snapshot::new(objects, [])
+}
+
+#[test]
+fn an_annotation_waives_an_analyzer_finding_and_a_stale_one_is_reported() {
+    let guard = support::bundled();
+    let annotate = |text: &'static str| {
+        move |item: &mut Value| {
+            if item["kind"] == "Deployment" && item["metadata"]["name"] == "api" {
+                item["metadata"]["annotations"]["guard.dev/ignore"] = Value::from(text);
+            }
+        }
+    };
+    let waived = analyze(
+        &guard,
+        &fixture_with("GRD700", annotate("GRD700: known crash, fixed in 1.5")),
+        &Scope::default(),
+    );
+    assert!(waived.findings.iter().all(|f| f.rule != "GRD700"));
+    assert!(waived.summary.suppressed >= 1);
+    // A waiver of an analyzer that finds nothing there is itself a finding.
+    let stale = analyze(
+        &guard,
+        &fixture_with("GRD700", annotate("GRD702: was OOM-killed last year")),
+        &Scope::default(),
+    );
+    assert!(stale.findings.iter().any(|f| f.rule == "GRD700"));
+    let unused: Vec<&String> = stale
+        .findings
+        .iter()
+        .filter(|f| f.message.contains("GRD702"))
+        .map(|f| &f.message)
+        .collect();
+    assert_eq!(unused.len(), 1, "{:#?}", stale.findings);
+}

@@ -202,7 +202,7 @@ pub fn analyze(guard: &Guard, snapshot: &Snapshot, scope: &Scope) -> Report {
     // The config's `rules:` turn analyzers off and change their severity,
     // as they do the bundled rules'.
     let selection = &settings.selection;
-    let mut findings: Vec<Finding> = run_analyzers(&context)
+    let findings: Vec<Finding> = run_analyzers(&context)
         .into_iter()
         .filter(|f| !selection.disabled.contains(&f.rule))
         .map(|mut f| {
@@ -212,6 +212,8 @@ pub fn analyze(guard: &Guard, snapshot: &Snapshot, scope: &Scope) -> Report {
             f
         })
         .collect();
+    let known = |id: &str| ANALYZERS.iter().any(|a| a.id == id);
+    let (mut findings, waived) = guard.waive(findings, snapshot.objects(), known);
     let mut errors: Vec<Diagnostic> = snapshot.diagnostics.clone();
     let audit = audit::audit(guard, &context);
     findings.extend(audit.findings);
@@ -226,7 +228,7 @@ pub fn analyze(guard: &Guard, snapshot: &Snapshot, scope: &Scope) -> Report {
         errors: count(Severity::Error),
         warnings: count(Severity::Warning),
         infos: count(Severity::Info),
-        suppressed: audit.suppressed,
+        suppressed: audit.suppressed + waived,
         input_errors: errors.len(),
     };
     let mut rules: Vec<Rule> = guard.rules().to_vec();

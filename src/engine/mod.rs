@@ -180,6 +180,21 @@ impl Guard {
         }
     }
 
+    /// Applies the waivers of `objects`' annotations and of the config to
+    /// findings that did not come from the policies (the analyzers of a
+    /// live cluster): returns what is kept, with a finding for each object
+    /// waiver of a rule in `ran` that matched nothing, and how many were
+    /// waived.
+    pub fn waive<'a>(
+        &self,
+        findings: Vec<Finding>,
+        objects: impl IntoIterator<Item = &'a Object>,
+        ran: impl Fn(&str) -> bool,
+    ) -> (Vec<Finding>, usize) {
+        let applied = Waivers::collect(&self.config_waivers, objects).apply(findings, ran, false);
+        (applied.findings, applied.suppressed)
+    }
+
     /// Applies waivers, severities and default fixes, and sorts: the last
     /// step of every check.
     fn finish(&self, raw: Raw, waived_by: &[&Object], whole_run: bool) -> Outcome {
