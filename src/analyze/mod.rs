@@ -202,7 +202,10 @@ pub fn analyze(guard: &Guard, snapshot: &Snapshot, scope: &Scope) -> Report {
     // The config's `rules:` turn analyzers off and change their severity,
     // as they do the bundled rules'.
     let selection = &settings.selection;
-    let findings: Vec<Finding> = run_analyzers(&context)
+    // The analyzers read status; the audit evaluates policies: apart, on
+    // both cores.
+    let (found, audit) = rayon::join(|| run_analyzers(&context), || audit::audit(guard, &context));
+    let findings: Vec<Finding> = found
         .into_iter()
         .filter(|f| !selection.disabled.contains(&f.rule))
         .map(|mut f| {
@@ -215,7 +218,6 @@ pub fn analyze(guard: &Guard, snapshot: &Snapshot, scope: &Scope) -> Report {
     let known = |id: &str| ANALYZERS.iter().any(|a| a.id == id);
     let (mut findings, waived) = guard.waive(findings, snapshot.objects(), known);
     let mut errors: Vec<Diagnostic> = snapshot.diagnostics.clone();
-    let audit = audit::audit(guard, &context);
     findings.extend(audit.findings);
     errors.extend(audit.diagnostics);
     sort_findings(&mut findings);

@@ -4,8 +4,9 @@
 
 use super::client::{Cluster, Failure};
 use super::resources::Resource;
-use super::snapshot::{LogKey, Snapshot, live_object};
+use super::snapshot::{LogKey, Snapshot, list_items, prepare};
 use crate::core::{Code, Diagnostic, Object};
+use regorus::Value;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -75,20 +76,19 @@ impl Cluster {
         serde_json::from_slice(&body).map_err(|e| Failure::Transport(format!("not JSON: {e}")))
     }
 
-    /// Every object of `resource` in `namespaces`, page by page. Items come
-    /// without kind and apiVersion in a list; they are set from the
-    /// resource, so each object reads as `kubectl get -o json` shows it.
+    /// Every object of `resource` in `namespaces`, page by page, read as
+    /// the engine's objects (see [`super::snapshot::prepare`]).
     pub async fn list(
         &self,
         resource: &Resource,
         namespaces: &Namespaces,
-    ) -> Result<Vec<serde_json::Value>, Diagnostic> {
+    ) -> Result<Vec<Object>, Diagnostic> {
         let path = resource.path(namespaces.of(resource));
         let api_version = resource.api_version();
         let fail = |f: Failure| f.diagnostic("list", &resource.rbac_name(), &namespaces.scope());
         let mut restarts = 0;
         'fresh: loop {
-            let mut items = Vec::new();
+            let mut objects = Vec::new();
             let mut token: Option<String> = None;
             loop {
                 let mut query = format!("{path}?limit={}", self.page_size);
@@ -96,8 +96,8 @@ impl Cluster {
                     query.push_str("&continue=");
                     query.push_str(&percent_encode(token));
                 }
-                let page = match self.get_json(&query).await {
-                    Ok(page) => page,
+                let body = match self.get(&query, "application/json").await {
+                    Ok(body) => body,
                     // The continue token expired: the list must start over
                     // from a fresh snapshot, as client-go's pager does.
                     Err(Failure::Status { code: 410, .. })
@@ -108,24 +108,21 @@ impl Cluster {
                     }
                     Err(f) => return Err(fail(f)),
                 };
-                let serde_json::Value::Object(mut page) = page else {
-                    return Err(fail(Failure::Transport("the list is not an object".into())));
+                // Straight into the engine's values: one copy of each page.
+                let page: Value = serde_json::from_slice(&body)
+                    .map_err(|e| fail(Failure::Transport(format!("the list is not JSON: {e}"))))?;
+                token = match &page["metadata"]["continue"] {
+                    Value::String(t) if !t.is_empty() => Some(t.to_string()),
+                    _ => None,
                 };
-                if let Some(serde_json::Value::Array(page_items)) = page.remove("items") {
-                    items.extend(
-                        page_items
-                            .into_iter()
-                            .map(|item| typed(item, resource.kind, &api_version)),
-                    );
-                }
-                token = page
-                    .get("metadata")
-                    .and_then(|m| m.get("continue"))
-                    .and_then(|c| c.as_str())
-                    .filter(|c| !c.is_empty())
-                    .map(str::to_string);
+                let (_, items) = list_items(page);
+                objects.extend(
+                    items
+                        .into_iter()
+                        .filter_map(|item| prepare(item, resource.kind, &api_version)),
+                );
                 if token.is_none() {
-                    return Ok(items);
+                    return Ok(objects);
                 }
             }
         }
@@ -209,11 +206,7 @@ impl Cluster {
             match result {
                 Ok(items) => {
                     listed.push(resource.kind.to_string());
-                    objects.extend(
-                        items
-                            .into_iter()
-                            .filter_map(|item| live_object(without_secret_values(item).into())),
-                    );
+                    objects.extend(items);
                 }
                 Err(d) if d.code == Code::ClusterUnreachable => unreachable = Some(d),
                 Err(d) => diagnostics.push(d),
@@ -247,42 +240,6 @@ impl Cluster {
     }
 }
 
-/// A list item with the kind and apiVersion a list leaves out.
-pub(crate) fn typed(
-    mut item: serde_json::Value,
-    kind: &str,
-    api_version: &str,
-) -> serde_json::Value {
-    if let serde_json::Value::Object(map) = &mut item {
-        map.entry("apiVersion")
-            .or_insert_with(|| api_version.into());
-        map.entry("kind").or_insert_with(|| kind.into());
-    }
-    item
-}
-
-/// A Secret with its keys and without their values: guard needs to know a
-/// key exists, never what it holds.
-pub(crate) fn without_secret_values(mut item: serde_json::Value) -> serde_json::Value {
-    if item.get("kind").and_then(|k| k.as_str()) == Some("Secret")
-        && let serde_json::Value::Object(map) = &mut item
-    {
-        for field in ["data", "stringData"] {
-            if let Some(serde_json::Value::Object(values)) = map.get_mut(field) {
-                for value in values.values_mut() {
-                    *value = serde_json::Value::String(String::new());
-                }
-            }
-        }
-        if let Some(serde_json::Value::Object(metadata)) = map.get_mut("metadata")
-            && let Some(serde_json::Value::Object(annotations)) = metadata.get_mut("annotations")
-        {
-            annotations.remove("kubectl.kubernetes.io/last-applied-configuration");
-        }
-    }
-    item
-}
-
 /// Percent-encodes a query value (continue tokens are base64 with `=`).
 fn percent_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -300,13 +257,6 @@ fn percent_encode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn secrets_keep_their_keys_and_lose_their_values() {
-        let secret = serde_json::json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "db"}, "data": {"password": "aHVudGVyMg=="}});
-        let kept = without_secret_values(secret);
-        assert_eq!(kept["data"]["password"], "");
-    }
 
     #[test]
     fn continue_tokens_are_encoded() {

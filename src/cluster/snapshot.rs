@@ -14,6 +14,9 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// regorus's shared pointer (`Arc` with its `arc` feature).
+type Rc<T> = std::sync::Arc<T>;
+
 /// One container's log: which pod, which container, which instance.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct LogKey {
@@ -257,38 +260,104 @@ fn read_objects(file: &Path) -> Result<(Option<String>, Vec<Object>), Diagnostic
     let text = std::fs::read_to_string(file).map_err(|e| {
         Diagnostic::new(Code::InputUnreadable, format!("cannot read: {e}")).at(at(1, 1))
     })?;
-    let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+    // Straight into the engine's values: one copy of the file's objects.
+    let json: Value = serde_json::from_str(&text).map_err(|e| {
         Diagnostic::new(Code::InputSyntax, format!("not JSON: {e}"))
             .at(at(e.line(), e.column()))
             .help("the snapshot's files are kubectl get -o json output")
     })?;
-    let listed = json
-        .get("kind")
-        .and_then(|k| k.as_str())
-        .and_then(|k| k.strip_suffix("List"))
-        .filter(|k| !k.is_empty())
-        .map(str::to_string);
-    let api_version = json
-        .get("apiVersion")
-        .and_then(|v| v.as_str())
-        .unwrap_or_default()
-        .to_string();
-    let items = match json.get("items") {
-        Some(serde_json::Value::Array(items)) => items.clone(),
-        _ => vec![json],
-    };
+    drop(text);
+    let (listed, items) = list_items(json);
+    let (kind, api_version) = listed.clone().unwrap_or_default();
     let objects = items
         .into_iter()
-        // The API's typed lists (what cluster-info dump writes) leave kind
-        // and apiVersion out of their items.
-        .map(|item| match &listed {
-            Some(kind) => super::list::typed(item, kind, &api_version),
-            None => item,
-        })
-        .map(super::list::without_secret_values)
-        .filter_map(|item| live_object(Value::from(item)))
+        .filter_map(|item| prepare(item, &kind, &api_version))
         .collect();
-    Ok((listed, objects))
+    Ok((
+        listed.map(|(kind, _)| kind).filter(|k| !k.is_empty()),
+        objects,
+    ))
+}
+
+/// A list's items, with the kind and apiVersion of a typed list
+/// (`PodList` → `Pod`); a value that is no list is its one item.
+pub(crate) fn list_items(mut list: Value) -> (Option<(String, String)>, Vec<Value>) {
+    let text = |v: &Value| match v {
+        Value::String(s) => s.to_string(),
+        _ => String::new(),
+    };
+    let kind = text(&list["kind"]);
+    let api_version = text(&list["apiVersion"]);
+    let items = match list
+        .as_object_mut()
+        .ok()
+        .and_then(|map| map.remove(&Value::from("items")))
+    {
+        Some(Value::Array(items)) => Rc::try_unwrap(items)
+            .unwrap_or_else(|shared| (*shared).clone())
+            .into_vec(),
+        Some(other) => {
+            // Not a list after all: put the field back and read the object.
+            if let Ok(map) = list.as_object_mut() {
+                map.insert(Value::from("items"), other);
+            }
+            return (None, vec![list]);
+        }
+        None => return (None, vec![list]),
+    };
+    let listed = kind
+        .strip_suffix("List")
+        .map(|k| (k.to_string(), api_version));
+    (listed, items)
+}
+
+/// Metadata no analysis or policy reads, and the bulk of a live object:
+/// who wrote each field, and kubectl's copy of the last applied object.
+const DROPPED_METADATA: [&str; 1] = ["managedFields"];
+const DROPPED_ANNOTATIONS: [&str; 1] = ["kubectl.kubernetes.io/last-applied-configuration"];
+
+/// A listed item as the engine keeps it: the kind and apiVersion a list
+/// leaves out of its items filled in from `kind` and `api_version` (when
+/// not empty), managedFields and kubectl's last-applied copy dropped, and a
+/// Secret's values blanked (guard needs to know a key exists, never what it
+/// holds).
+pub(crate) fn prepare(mut item: Value, kind: &str, api_version: &str) -> Option<Object> {
+    let map = item.as_object_mut().ok()?;
+    for (key, value) in [("kind", kind), ("apiVersion", api_version)] {
+        if !value.is_empty() {
+            let key = Value::from(key);
+            if !map.contains_key(&key) {
+                map.insert(key, Value::from(value));
+            }
+        }
+    }
+    let secret = map.get(&Value::from("kind")) == Some(&Value::from("Secret"));
+    if let Some(Ok(metadata)) = map
+        .get_mut(&Value::from("metadata"))
+        .map(Value::as_object_mut)
+    {
+        for key in DROPPED_METADATA {
+            metadata.remove(&Value::from(key));
+        }
+        if let Some(Ok(annotations)) = metadata
+            .get_mut(&Value::from("annotations"))
+            .map(Value::as_object_mut)
+        {
+            for key in DROPPED_ANNOTATIONS {
+                annotations.remove(&Value::from(key));
+            }
+        }
+    }
+    if secret {
+        for field in ["data", "stringData"] {
+            if let Some(Ok(values)) = map.get_mut(&Value::from(field)).map(Value::as_object_mut) {
+                for (_, value) in values.iter_mut() {
+                    *value = Value::from("");
+                }
+            }
+        }
+    }
+    live_object(item)
 }
 
 /// A listed object as the engine sees it: no file, its uid and resourceVersion.
@@ -463,6 +532,26 @@ pub fn unix_seconds(text: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secrets_keep_their_keys_and_lose_their_values() {
+        let secret: Value = serde_json::from_str(r#"{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "db", "managedFields": [{}]}, "data": {"password": "aHVudGVyMg=="}}"#).unwrap();
+        let kept = prepare(secret, "", "").unwrap();
+        assert_eq!(kept.value["data"]["password"], Value::from(""));
+        assert_eq!(kept.value["metadata"]["managedFields"], Value::Undefined);
+    }
+
+    #[test]
+    fn typed_list_items_get_their_kind() {
+        let list: Value = serde_json::from_str(
+            r#"{"apiVersion": "v1", "kind": "PodList", "items": [{"metadata": {"name": "a"}}]}"#,
+        )
+        .unwrap();
+        let (listed, items) = list_items(list);
+        assert_eq!(listed, Some(("Pod".to_string(), "v1".to_string())));
+        let pod = prepare(items.into_iter().next().unwrap(), "Pod", "v1").unwrap();
+        assert_eq!(pod.id.kind, "Pod");
+    }
 
     #[test]
     fn api_times_read_as_epoch_seconds() {
