@@ -360,3 +360,26 @@ fn user_policies_audit_the_live_objects_as_they_audit_manifests() {
             .contains("namespace shop, which has no owner label")
     );
 }
+
+#[test]
+fn no_audit_runs_only_the_analyzers() {
+    let run = guard(&[
+        "analyze",
+        "--snapshot",
+        "testdata/cluster/crashloop-missing-env",
+        "-n",
+        "shop",
+        "--no-audit",
+        "--format",
+        "json",
+    ]);
+    let report = run.json();
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"GRD700"), "{rules:?}");
+    assert!(rules.iter().all(|r| r.starts_with("GRD7")), "{rules:?}");
+}

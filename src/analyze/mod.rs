@@ -120,6 +120,9 @@ pub struct Scope {
     /// Only objects of this namespace (and cluster-scoped ones); `None`
     /// for every namespace the snapshot holds.
     pub namespace: Option<String>,
+    /// Whether the policies audit the live objects too; without, only the
+    /// analyzers run (health, resource use, drift).
+    pub no_audit: bool,
 }
 
 /// What analyzers read: the snapshot, the Blueprint, the scope.
@@ -204,7 +207,16 @@ pub fn analyze(guard: &Guard, snapshot: &Snapshot, scope: &Scope) -> Report {
     let selection = &settings.selection;
     // The analyzers read status; the audit evaluates policies: apart, on
     // both cores.
-    let (found, audit) = rayon::join(|| run_analyzers(&context), || audit::audit(guard, &context));
+    let (found, audit) = rayon::join(
+        || run_analyzers(&context),
+        || {
+            if scope.no_audit {
+                crate::engine::Outcome::default()
+            } else {
+                audit::audit(guard, &context)
+            }
+        },
+    );
     let findings: Vec<Finding> = found
         .into_iter()
         .filter(|f| !selection.disabled.contains(&f.rule))

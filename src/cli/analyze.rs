@@ -66,6 +66,10 @@ pub struct AnalyzeArgs {
     no_color: bool,
     #[command(flatten)]
     rules: RuleFlags,
+    /// Only the analyzers (health, resource use, drift): no policy audit of
+    /// the live objects, which costs the most on a large cluster.
+    #[arg(long)]
+    no_audit: bool,
     /// A directory (or file) of conftest Rego policies or Gatekeeper
     /// ConstraintTemplates and Constraints to audit the cluster with; repeatable.
     #[arg(long, short = 'p', value_name = "DIR")]
@@ -129,6 +133,7 @@ fn read_snapshot(args: &AnalyzeArgs) -> Result<(Snapshot, Scope), Diagnostic> {
     if let Some(dir) = &args.snapshot {
         let scope = Scope {
             namespace: args.namespace.clone(),
+            no_audit: args.no_audit,
         };
         return Ok((Snapshot::load_dir(dir)?, scope));
     }
@@ -160,6 +165,7 @@ fn read_snapshot(args: &AnalyzeArgs) -> Result<(Snapshot, Scope), Diagnostic> {
                 Namespaces::One(ns) => Some(ns.clone()),
                 Namespaces::All => None,
             },
+            no_audit: args.no_audit,
         };
         let progress: Option<Arc<dyn Progress>> = std::io::stderr()
             .is_terminal()
