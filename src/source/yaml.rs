@@ -81,7 +81,21 @@ pub fn parse_stream_as(text: &str, dialect: Dialect) -> (Vec<YamlDoc>, Vec<YamlE
     let mut line_offset = 0usize;
     let mut rest = text;
     // Each failed pass moves `rest` on by at least one line, so this ends.
-    while let Err(error) = parse_from(rest, line_offset, dialect, &mut docs) {
+    loop {
+        let parsed_before = docs.len();
+        let mut outcome = parse_from(rest, line_offset, dialect, None, &mut docs);
+        if outcome.as_ref().is_err_and(|stop| stop.panicked) && !rest.ends_with(['\n', '\r']) {
+            // libyaml-safer panics on some streams that end without a line
+            // break (a block scalar whose last line has text) where libyaml
+            // reads to the end; with the break added it reads them, and the
+            // builder takes the added break back out of the value.
+            docs.truncate(parsed_before);
+            let with_break = format!("{rest}\n");
+            outcome = parse_from(&with_break, line_offset, dialect, Some(rest.len()), &mut docs);
+        }
+        let Err(Stop { error, .. }) = outcome else {
+            break;
+        };
         let relative_line = (error.pos.line as usize).saturating_sub(line_offset + 1);
         errors.push(error);
         // Resume at the first document marker from the error's line on (the
@@ -96,6 +110,13 @@ pub fn parse_stream_as(text: &str, dialect: Dialect) -> (Vec<YamlDoc>, Vec<YamlE
         }
     }
     (docs, errors)
+}
+
+/// Why a pass over part of a stream stopped short.
+struct Stop {
+    error: YamlError,
+    /// The parser panicked rather than report an error.
+    panicked: bool,
 }
 
 /// Byte offset and 0-based line index of the first `---` line at or after
@@ -114,12 +135,16 @@ fn next_document_marker(text: &str, from: usize) -> Option<(usize, usize)> {
     None
 }
 
+/// Parses `text`, whose first line is line `line_offset + 1` of the stream.
+/// `added_break_at` is the length of the text before a line break that was
+/// added at its end.
 fn parse_from(
     text: &str,
     line_offset: usize,
     dialect: Dialect,
+    added_break_at: Option<usize>,
     docs: &mut Vec<YamlDoc>,
-) -> Result<(), YamlError> {
+) -> Result<(), Stop> {
     let mut parser = Parser::new();
     parser.set_input(text.as_bytes());
     let mut builder = Builder {
@@ -127,12 +152,17 @@ fn parse_from(
         parser,
         text,
         line_offset,
+        added_break_at,
+        panicked: false,
         anchors: HashMap::new(),
         keys: HashMap::new(),
         duplicates: Vec::new(),
         last_pos: Pos::new(to_u32(line_offset + 1), 1),
     };
-    builder.run(docs)
+    builder.run(docs).map_err(|error| Stop {
+        error,
+        panicked: builder.panicked,
+    })
 }
 
 fn to_u32(n: impl TryInto<u32>) -> u32 {
@@ -181,6 +211,8 @@ struct Builder<'input> {
     parser: Parser<&'input [u8]>,
     text: &'input str,
     line_offset: usize,
+    added_break_at: Option<usize>,
+    panicked: bool,
     anchors: HashMap<String, (Value, Arc<SpanNode>)>,
     /// Mapping keys repeat across documents; one allocation each.
     keys: HashMap<String, Arc<str>>,
@@ -198,12 +230,12 @@ impl Builder<'_> {
 
     fn parse_error(&self, error: &libyaml_safer::Error) -> YamlError {
         let pos = match error.problem_mark() {
-            Some(mark) => self.pos(mark),
+            Some(mark) => self.pos_in_text(mark),
             None => self.first_unreadable_char(),
         };
         let message = match (error.context(), error.context_mark()) {
             (Some(context), Some(mark)) => {
-                let at = self.pos(mark);
+                let at = self.pos_in_text(mark);
                 format!(
                     "{} ({context} at {}:{})",
                     error.problem(),
@@ -214,6 +246,24 @@ impl Builder<'_> {
             _ => error.problem().to_string(),
         };
         YamlError { message, pos }
+    }
+
+    /// [`Builder::pos`], with a mark past an added line break moved back
+    /// to the end of the text as it was.
+    fn pos_in_text(&self, mark: Mark) -> Pos {
+        match self.added_break_at {
+            Some(end) if mark.index > end as u64 => self.end_of(&self.text[..end]),
+            _ => self.pos(mark),
+        }
+    }
+
+    /// The position just past the last character of `text`.
+    fn end_of(&self, text: &str) -> Pos {
+        let last_line = text.rsplit('\n').next().unwrap_or_default();
+        Pos::new(
+            to_u32(self.line_offset + 1 + text.matches('\n').count()),
+            to_u32(last_line.chars().count() + 1),
+        )
     }
 
     /// Where libyaml's reader stops: the first character it does not read.
@@ -238,15 +288,41 @@ impl Builder<'_> {
     fn next(&mut self) -> Result<Event, YamlError> {
         let parser = &mut self.parser;
         match contain_panic(|| parser.parse()) {
-            Some(Ok(event)) => {
+            Some(Ok(mut event)) => {
                 self.last_pos = self.pos(event.start_mark);
+                self.remove_added_break(&mut event);
                 Ok(event)
             }
             Some(Err(error)) => Err(self.parse_error(&error)),
-            None => Err(YamlError {
-                message: "the YAML parser cannot read what follows".into(),
-                pos: self.last_pos,
-            }),
+            None => {
+                self.panicked = true;
+                Err(YamlError {
+                    message: "the YAML parser cannot read what follows".into(),
+                    pos: self.last_pos,
+                })
+            }
+        }
+    }
+
+    /// A block scalar that runs to the end of the text took the line break
+    /// added there (see [`parse_stream_as`]) into its value; libyaml, which
+    /// reads such a stream as it is, ends the value without it.
+    fn remove_added_break(&self, event: &mut Event) {
+        let Some(end) = self.added_break_at else {
+            return;
+        };
+        if event.end_mark.index <= end as u64 {
+            return;
+        }
+        if let EventData::Scalar {
+            value,
+            style: ScalarStyle::Literal | ScalarStyle::Folded,
+            ..
+        } = &mut event.data
+        {
+            if value.ends_with('\n') {
+                value.pop();
+            }
         }
     }
 
@@ -254,7 +330,7 @@ impl Builder<'_> {
         loop {
             let event = self.next()?;
             match event.data {
-                EventData::StreamStart { .. } | EventData::DocumentEnd { .. } => {}
+                EventData::StreamStart { .. } => {}
                 EventData::StreamEnd => return Ok(()),
                 EventData::DocumentStart { .. } => {
                     self.anchors.clear();
@@ -262,6 +338,15 @@ impl Builder<'_> {
                     let content = self.next()?;
                     let start = self.pos(content.start_mark);
                     let (value, spans) = self.node(content.data, start, 0)?;
+                    // A document counts once it is complete: libyaml may
+                    // find the error that breaks it only after its content.
+                    let end = self.next()?;
+                    if !matches!(end.data, EventData::DocumentEnd { .. }) {
+                        return Err(YamlError {
+                            message: format!("unexpected {:?} after a document's content", end.data),
+                            pos: self.pos(end.start_mark),
+                        });
+                    }
                     if matches!(value, Value::Null) {
                         // An empty document (comments only, or a bare `---`).
                         continue;

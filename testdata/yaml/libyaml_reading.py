@@ -54,13 +54,14 @@ class KubectlReading(yaml.CSafeLoader):
         # hold them, and guard keeps them as strings.
         if tag == "tag:yaml.org,2002:float" and value.lstrip("+-").lower() in (".inf", ".nan"):
             return PLAIN_TEXT_TAG
-        # Difference 4: `=` (YAML 1.1's value key) and `<<` outside a key
-        # are tags PyYAML cannot construct; go-yaml reads them as strings.
-        if tag in ("tag:yaml.org,2002:value", "tag:yaml.org,2002:merge") and value != "<<":
+        # Difference 4: `=` is YAML 1.1's value key for PyYAML, a tag it
+        # cannot construct; go-yaml reads it as a string.
+        if tag == "tag:yaml.org,2002:value":
             return PLAIN_TEXT_TAG
         # Difference 5: numbers go-yaml reads and PyYAML's patterns do not:
         # `1e3`, `1.5e3` (no sign in the exponent), `-.5`, `0o17`, `09`.
-        if tag == "tag:yaml.org,2002:str":
+        # go-yaml looks for a number only in scalars that start like one.
+        if tag == "tag:yaml.org,2002:str" and value[:1] in tuple("+-.0123456789"):
             digits = value.replace("_", "")
             if GO_INT.match(digits):
                 return GO_INT_TAG
@@ -86,7 +87,10 @@ def go_float(loader, node):
 
 
 def go_bool(loader, node):
-    return loader.construct_scalar(node) in ("y", "Y")
+    text = loader.construct_scalar(node)
+    if text in ("y", "Y", "n", "N"):
+        return text in ("y", "Y")
+    return yaml.constructor.SafeConstructor.construct_yaml_bool(loader, node)
 
 
 def scalar_text(loader, node):
@@ -94,8 +98,9 @@ def scalar_text(loader, node):
 
 
 def untagged(loader, suffix, node):
-    """Difference 6: guard reads a node whose tag is outside the core schema
-    as if it had no tag; PyYAML refuses tags it has no constructor for."""
+    """Difference 6: guard reads a node whose tag it does not know (`!x`,
+    `!e!x` under a %TAG directive) as if it had no tag; PyYAML refuses tags
+    it has no constructor for."""
     if isinstance(node, yaml.ScalarNode):
         plain = not node.style
         tag = loader.resolve(yaml.ScalarNode, node.value, (plain, not plain))
@@ -108,6 +113,7 @@ def untagged(loader, suffix, node):
 KubectlReading.add_constructor(GO_INT_TAG, go_int)
 KubectlReading.add_constructor(GO_FLOAT_TAG, go_float)
 KubectlReading.add_constructor(GO_BOOL_TAG, go_bool)
+KubectlReading.add_constructor("tag:yaml.org,2002:bool", go_bool)
 KubectlReading.add_constructor(PLAIN_TEXT_TAG, scalar_text)
 # Difference 7: timestamps (`2024-01-02`, implicit or `!!timestamp`) are
 # datetimes for PyYAML; kubectl's manifests keep them as the text written
@@ -116,11 +122,14 @@ KubectlReading.add_constructor("tag:yaml.org,2002:timestamp", scalar_text)
 # Difference 8: `!!binary` is bytes for PyYAML; guard keeps the base64 text,
 # as a Secret's `data` is read.
 KubectlReading.add_constructor("tag:yaml.org,2002:binary", scalar_text)
-KubectlReading.add_multi_constructor("!", untagged)
+KubectlReading.add_multi_constructor(None, untagged)
+# Difference 9: a plain `<<` that is not a mapping key (`a: <<`) keeps
+# PyYAML's merge tag, which it cannot construct; go-yaml reads a string.
+KubectlReading.add_constructor("tag:yaml.org,2002:merge", scalar_text)
 
 
 def json_key(key):
-    """Difference 9: sigs.k8s.io/yaml makes every mapping key a string
+    """Difference 10: sigs.k8s.io/yaml makes every mapping key a string
     (`1: a` is the key "1", `true: a` the key "true"); PyYAML keeps the type."""
     if isinstance(key, str):
         return key
@@ -138,7 +147,7 @@ def json_value(value):
         return {json_key(k): json_value(v) for k, v in value.items()}
     if isinstance(value, list):
         return [json_value(v) for v in value]
-    # Difference 10: integers past 64 bits are floats for go-yaml (after
+    # Difference 11: integers past 64 bits are floats for go-yaml (after
     # ParseInt and ParseUint fail) and arbitrary-precision ints for Python.
     if isinstance(value, int) and not isinstance(value, bool):
         if not -(2**63) <= value < 2**64:
