@@ -880,6 +880,53 @@ mod tests {
     }
 
     #[test]
+    fn scalars_wrapped_at_their_keys_indentation_load_as_kubectl_loads_them() {
+        let text = "metadata:\n  annotations:\n    note: \"When set to `true` the TLS {} is optional, defaults\n    to false.\"\n    single: 'first\n    second'\n";
+        let doc = one(text);
+        let path = |key: &str| ["metadata".into(), "annotations".into(), key.into()];
+        let annotations = &doc.value["metadata"]["annotations"];
+        assert_eq!(
+            annotations["note"],
+            Value::from("When set to `true` the TLS {} is optional, defaults to false.")
+        );
+        assert_eq!(annotations["single"], Value::from("first second"));
+        assert_eq!(doc.spans.lookup(&path("single")).0, Pos::new(5, 5));
+    }
+
+    #[test]
+    fn a_block_scalar_at_the_end_without_a_line_break_keeps_libyamls_value() {
+        for (text, value) in [
+            ("a: |\n  x", r#"{"a":"x"}"#),
+            ("a: |+\n  x\n  y", r#"{"a":"x\ny"}"#),
+            ("a: >-\n  x\n  y", r#"{"a":"xy"}"#),
+            ("a: 1\n---\nb: |\n  x", r#"{"b":"x"}"#),
+        ] {
+            let (docs, errors) = parse_stream(text);
+            assert!(errors.is_empty(), "{text:?}: {errors:?}");
+            assert_eq!(json(&docs.last().unwrap().value), value, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn input_the_parser_cannot_read_is_an_error_and_the_next_document_loads() {
+        let (docs, errors) = parse_stream("[!!str, a]\n---\nb: 1\n");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(docs.len(), 1);
+        assert_eq!(json(&docs[0].value), r#"{"b":1}"#);
+    }
+
+    #[test]
+    fn a_control_character_is_refused_where_it_is() {
+        let (docs, errors) = parse_stream("a: 1\n---\nb: x\u{1}\n---\nc: 3\n");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].pos, Pos::new(3, 5));
+        // libyaml's reader checks characters ahead of the parser, so the
+        // document before the bad one is not finished either, as in libyaml.
+        assert_eq!(docs.len(), 1);
+        assert_eq!(json(&docs[0].value), r#"{"c":3}"#);
+    }
+
+    #[test]
     fn empty_documents_are_skipped() {
         let (docs, errors) = parse_stream("---\n# only a comment\n---\n---\na: 1\n");
         assert!(errors.is_empty());
