@@ -555,3 +555,23 @@ fn every_corpus_document_reads_as_libyaml_reads_it() {
     );
     assert!(documents > 0, "no documents read from {}", dir.display());
 }
+
+/// Every prefix of every generated case, and each case with one character
+/// dropped at every place, loads or fails without a panic escaping: ends
+/// of input in every state are where libyaml-safer has panicked.
+#[test]
+fn no_cut_of_any_case_crashes_the_loader() {
+    let mut texts = 0;
+    for text in cases().values().filter(|t| t.len() < 400) {
+        let boundaries: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+        for (n, &at) in boundaries.iter().enumerate() {
+            let next = boundaries.get(n + 1).copied().unwrap_or(text.len());
+            let dropped = format!("{}{}", &text[..at], &text[next..]);
+            for cut in [&text[..at], dropped.as_str()] {
+                std::hint::black_box(parse_stream(cut));
+                texts += 1;
+            }
+        }
+    }
+    assert!(texts > 10_000, "only {texts} cut texts");
+}
