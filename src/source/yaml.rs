@@ -78,12 +78,24 @@ pub fn parse_stream(text: &str) -> (Vec<YamlDoc>, Vec<YamlError>) {
 pub fn parse_stream_as(text: &str, dialect: Dialect) -> (Vec<YamlDoc>, Vec<YamlError>) {
     let mut docs = Vec::new();
     let mut errors = Vec::new();
-    let mut line_offset = 0usize;
+    parse_part(text, 0, dialect, &mut docs, &mut errors);
+    (docs, errors)
+}
+
+/// Parses `text`, whose first line is line `line_offset + 1` of the stream,
+/// carrying on past each broken document.
+fn parse_part(
+    text: &str,
+    mut line_offset: usize,
+    dialect: Dialect,
+    docs: &mut Vec<YamlDoc>,
+    errors: &mut Vec<YamlError>,
+) {
     let mut rest = text;
     // Each failed pass moves `rest` on by at least one line, so this ends.
     loop {
         let parsed_before = docs.len();
-        let mut outcome = parse_from(rest, line_offset, dialect, None, &mut docs);
+        let mut outcome = parse_from(rest, line_offset, dialect, None, docs);
         if outcome.as_ref().is_err_and(|stop| stop.panicked) && !rest.ends_with(['\n', '\r']) {
             // libyaml-safer panics on some streams that end without a line
             // break (a block scalar whose last line has text) where libyaml
@@ -91,13 +103,23 @@ pub fn parse_stream_as(text: &str, dialect: Dialect) -> (Vec<YamlDoc>, Vec<YamlE
             // builder takes the added break back out of the value.
             docs.truncate(parsed_before);
             let with_break = format!("{rest}\n");
-            outcome = parse_from(&with_break, line_offset, dialect, Some(rest.len()), &mut docs);
+            outcome = parse_from(&with_break, line_offset, dialect, Some(rest.len()), docs);
         }
-        let Err(Stop { error, .. }) = outcome else {
+        let Err(stop) = outcome else {
             break;
         };
-        let relative_line = (error.pos.line as usize).saturating_sub(line_offset + 1);
-        errors.push(error);
+        let relative_line = (stop.error.pos.line as usize).saturating_sub(line_offset + 1);
+        if stop.unreadable {
+            // libyaml's reader checks characters ahead of the parser, so the
+            // documents before the one with the character it refused may be
+            // left unfinished: they are read again on their own. That part
+            // has no such character, so this goes no deeper.
+            if let Some(byte) = last_document_marker(rest, relative_line) {
+                docs.truncate(parsed_before);
+                parse_part(&rest[..byte], line_offset, dialect, docs, errors);
+            }
+        }
+        errors.push(stop.error);
         // Resume at the first document marker from the error's line on (the
         // scanner may only notice an error at the next marker), but always
         // past the start of the failed part, so parsing advances.
@@ -109,7 +131,6 @@ pub fn parse_stream_as(text: &str, dialect: Dialect) -> (Vec<YamlDoc>, Vec<YamlE
             None => break,
         }
     }
-    (docs, errors)
 }
 
 /// Why a pass over part of a stream stopped short.
@@ -117,6 +138,27 @@ struct Stop {
     error: YamlError,
     /// The parser panicked rather than report an error.
     panicked: bool,
+    /// libyaml's reader refused a character (see [`is_yaml_printable`]).
+    unreadable: bool,
+}
+
+/// Byte offset of the last `---` line at or before 0-based line `until` of
+/// `text`, if there is one after the first line.
+fn last_document_marker(text: &str, until: usize) -> Option<usize> {
+    let mut byte = 0;
+    let mut found = None;
+    for (index, line) in text.split_inclusive('\n').enumerate().take(until + 1) {
+        if index > 0 && is_document_marker(line) {
+            found = Some(byte);
+        }
+        byte += line.len();
+    }
+    found
+}
+
+fn is_document_marker(line: &str) -> bool {
+    let body = line.trim_end_matches(['\n', '\r']);
+    body == "---" || body.starts_with("--- ") || body.starts_with("---\t")
 }
 
 /// Byte offset and 0-based line index of the first `---` line at or after
@@ -124,11 +166,8 @@ struct Stop {
 fn next_document_marker(text: &str, from: usize) -> Option<(usize, usize)> {
     let mut byte = 0;
     for (index, line) in text.split_inclusive('\n').enumerate() {
-        if index >= from {
-            let body = line.trim_end_matches(['\n', '\r']);
-            if body == "---" || body.starts_with("--- ") || body.starts_with("---\t") {
-                return Some((byte, index));
-            }
+        if index >= from && is_document_marker(line) {
+            return Some((byte, index));
         }
         byte += line.len();
     }
@@ -154,6 +193,7 @@ fn parse_from(
         line_offset,
         added_break_at,
         panicked: false,
+        unreadable: false,
         anchors: HashMap::new(),
         keys: HashMap::new(),
         duplicates: Vec::new(),
@@ -162,6 +202,7 @@ fn parse_from(
     builder.run(docs).map_err(|error| Stop {
         error,
         panicked: builder.panicked,
+        unreadable: builder.unreadable,
     })
 }
 
@@ -178,8 +219,9 @@ static QUIET_PANIC_HOOK: Once = Once::new();
 /// Runs `step`, turning a panic into `None`.
 ///
 /// libyaml-safer keeps a few `panic!`s where libyaml carries on (a tag
-/// followed straight by `,` in a flow collection, `[!x,]`); guard must not
-/// crash on any input, so such a panic ends the document like a syntax error.
+/// followed straight by `,` in a flow collection, `[!x,]`; a stream that
+/// ends without a line break inside a block scalar); guard must not crash on
+/// any input, so such a panic ends the document like a syntax error.
 /// The process's panic hook is wrapped once so that a panic contained here is
 /// not printed as if guard had crashed; every other panic reaches the hook that
 /// was there before.
@@ -213,6 +255,7 @@ struct Builder<'input> {
     line_offset: usize,
     added_break_at: Option<usize>,
     panicked: bool,
+    unreadable: bool,
     anchors: HashMap<String, (Value, Arc<SpanNode>)>,
     /// Mapping keys repeat across documents; one allocation each.
     keys: HashMap<String, Arc<str>>,
@@ -228,10 +271,13 @@ impl Builder<'_> {
         )
     }
 
-    fn parse_error(&self, error: &libyaml_safer::Error) -> YamlError {
+    fn parse_error(&mut self, error: &libyaml_safer::Error) -> YamlError {
         let pos = match error.problem_mark() {
             Some(mark) => self.pos_in_text(mark),
-            None => self.first_unreadable_char(),
+            None => {
+                self.unreadable = true;
+                self.first_unreadable_char()
+            }
         };
         let message = match (error.context(), error.context_mark()) {
             (Some(context), Some(mark)) => {
@@ -305,7 +351,7 @@ impl Builder<'_> {
     }
 
     /// A block scalar that runs to the end of the text took the line break
-    /// added there (see [`parse_stream_as`]) into its value; libyaml, which
+    /// added there (see [`parse_part`]) into its value; libyaml, which
     /// reads such a stream as it is, ends the value without it.
     fn remove_added_break(&self, event: &mut Event) {
         let Some(end) = self.added_break_at else {
@@ -920,10 +966,8 @@ mod tests {
         let (docs, errors) = parse_stream("a: 1\n---\nb: x\u{1}\n---\nc: 3\n");
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0].pos, Pos::new(3, 5));
-        // libyaml's reader checks characters ahead of the parser, so the
-        // document before the bad one is not finished either, as in libyaml.
-        assert_eq!(docs.len(), 1);
-        assert_eq!(json(&docs[0].value), r#"{"c":3}"#);
+        assert_eq!(docs.len(), 2);
+        assert_eq!(json(&docs[0].value), r#"{"a":1}"#);
     }
 
     #[test]

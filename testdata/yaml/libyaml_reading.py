@@ -13,7 +13,8 @@ Output (stdout): JSON {name or path: {"documents": [value], "errors":
 [{"line": L, "column": C, "message": M}]}}, lines and columns 1-based. After
 an error, reading resumes at the first `---` line from the error's line on
 (at least one line past the start of the failed part), as guard's loader
-does, so documents after a broken one are compared too. Documents that are
+does, so documents after a broken one are compared too; after a character
+libyaml's reader refuses, the documents before it are read on their own. Documents that are
 null (empty ones) are left out, as guard leaves them out.
 """
 
@@ -166,20 +167,32 @@ def position(data, error):
     return len(lines), len(lines[-1]) + 1
 
 
+def is_document_marker(line):
+    body = line.rstrip(b"\r\n")
+    return body == b"---" or body.startswith(b"--- ") or body.startswith(b"---\t")
+
+
 def next_document_marker(lines, start):
     for index in range(start, len(lines)):
-        body = lines[index].rstrip(b"\r\n")
-        if body == b"---" or body.startswith(b"--- ") or body.startswith(b"---\t"):
+        if is_document_marker(lines[index]):
             return index
     return None
 
 
-def read(data):
+def last_document_marker(lines, until):
+    found = None
+    for index in range(1, min(until + 1, len(lines))):
+        if is_document_marker(lines[index]):
+            found = index
+    return found
+
+
+def read(data, line_offset=0):
     documents = []
     errors = []
-    line_offset = 0
     # Each failed pass moves on by at least one line, so this ends.
     while True:
+        parsed_before = len(documents)
         try:
             for document in yaml.load_all(data, Loader=KubectlReading):
                 if document is not None:
@@ -187,8 +200,18 @@ def read(data):
             break
         except yaml.YAMLError as error:
             line, column = position(data, error)
-            errors.append({"line": line + line_offset, "column": column, "message": str(error)})
             lines = [line for line in re.split(b"(?<=\n)", data) if line]
+            if isinstance(error, yaml.reader.ReaderError):
+                # libyaml's reader checks characters ahead of its parser, so
+                # the documents before the refused character are read again
+                # on their own, as guard does.
+                start = last_document_marker(lines, line - 1)
+                if start is not None:
+                    del documents[parsed_before:]
+                    earlier = read(b"".join(lines[:start]), line_offset)
+                    documents.extend(earlier["documents"])
+                    errors.extend(earlier["errors"])
+            errors.append({"line": line + line_offset, "column": column, "message": str(error)})
             marker = next_document_marker(lines, max(line - 1, 1))
             if marker is None:
                 break
