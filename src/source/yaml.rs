@@ -389,7 +389,10 @@ impl Builder<'_> {
                     let end = self.next()?;
                     if !matches!(end.data, EventData::DocumentEnd { .. }) {
                         return Err(YamlError {
-                            message: format!("unexpected {:?} after a document's content", end.data),
+                            message: format!(
+                                "unexpected {:?} after a document's content",
+                                end.data
+                            ),
                             pos: self.pos(end.start_mark),
                         });
                     }
