@@ -177,8 +177,8 @@ fn describe(name: &str, text: &str, guard: &Reading, libyaml: &Reading) -> Strin
     )
 }
 
-/// Wraps `first` and `second` as one scalar in `style` under a key at
-/// `depth` levels of nesting, the continuation line at `indent` columns.
+/// A two-line scalar in `style` (`double`, `single` or plain) under a key at
+/// `depth` levels of nesting, its second line at `indent` columns.
 fn wrapped(style: &str, depth: usize, indent: usize) -> String {
     let mut text = String::new();
     for level in 0..depth {
