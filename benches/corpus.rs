@@ -1,12 +1,12 @@
 //! `cargo bench --bench corpus [-- DIR] [--per-rule]`: guard check over a
 //! realistic corpus (default `../shared/corpus/real`), phase by phase (load,
-//! compile, check, JSON report). Reports wall times and loader throughput;
-//! never asserts on them. `--per-rule` also shows what each bundled rule adds
+//! compile, check, JSON report) and the YAML loader alone. Reports wall
+//! times and loader throughput; never asserts on them. `--per-rule` also shows what each bundled rule adds
 //! to evaluation, costliest first.
 
 use guard::engine::{ConfigChoice, Guard, Options, Settings};
 use guard::report::{Format, RenderOptions, render};
-use guard::source::Input;
+use guard::source::{Input, Source, parse_stream};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -40,11 +40,8 @@ fn main() {
         return;
     }
     let paths = vec![dir.clone()];
-    let bytes: usize = Input::load_paths(&paths)
-        .sources
-        .iter()
-        .map(|s| s.text.len())
-        .sum();
+    let sources = Input::load_paths(&paths).sources;
+    let bytes: usize = sources.iter().map(|s| s.text.len()).sum();
 
     let mut load = Vec::new();
     let mut compile = Vec::new();
@@ -83,6 +80,12 @@ fn main() {
         load.as_secs_f64() * 1e3,
         bytes as f64 / 1e6 / load.as_secs_f64()
     );
+    let parse_only = parse_alone(&sources);
+    println!(
+        "YAML loader alone:   {:>8.1} ms  {:.1} MB/s on one thread",
+        parse_only.as_secs_f64() * 1e3,
+        bytes as f64 / 1e6 / parse_only.as_secs_f64()
+    );
     println!(
         "compile policies:    {:>8.1} ms",
         median(compile).as_secs_f64() * 1e3
@@ -99,6 +102,21 @@ fn main() {
     if std::env::args().any(|a| a == "--per-rule") {
         per_rule(&paths);
     }
+}
+
+/// The YAML loader by itself (values and positions, no file reading, no
+/// object building), one file after another on this thread.
+fn parse_alone(sources: &[Source]) -> Duration {
+    let samples = (0..RUNS)
+        .map(|_| {
+            let start = Instant::now();
+            for source in sources {
+                std::hint::black_box(parse_stream(&source.text));
+            }
+            start.elapsed()
+        })
+        .collect();
+    median(samples)
 }
 
 /// What a front end that checks one object at a time (the webhook, an

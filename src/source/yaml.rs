@@ -1,24 +1,34 @@
 //! YAML streams to engine values with the position of every node.
 //!
-//! Built on saphyr-parser's event stream rather than a serde deserializer, for
-//! three reasons: events carry line and column for every node, which serde
-//! drops; values go straight into `regorus::Value` with no JSON text round trip;
-//! and scalars can be resolved the way kubectl resolves them (YAML 1.1, through
+//! Built on libyaml-safer, a function-by-function Rust port of libyaml.
+//! kubectl reads manifests with go-yaml, itself a port of libyaml, so the two
+//! accept and reject the same documents: a quoted or plain scalar wrapped onto
+//! lines at its own key's indentation, or a flow collection closed left of the
+//! block indentation, which YAML 1.2 parsers refuse, load here as kubectl loads
+//! them. Its event stream is used rather than a serde deserializer, for three
+//! reasons: events carry line and column for every node, which serde drops;
+//! values go straight into `regorus::Value` with no JSON text round trip; and
+//! scalars can be resolved the way kubectl resolves them (YAML 1.1, through
 //! go-yaml v2 and sigs.k8s.io/yaml), not by YAML 1.2 rules.
 //!
 //! A syntax error ends the document it is in, not the stream: parsing resumes at
 //! the next `---` line, so one broken document does not hide the others.
 
 use crate::core::{Pos, SpanNode};
+use libyaml_safer::{Event, EventData, Mark, Parser, ScalarStyle};
 use regorus::Value;
-use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span, Tag};
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::{Arc, Once};
 
 /// Nesting deeper than this is rejected rather than risking the stack; real
 /// manifests stay far below it.
 const MAX_DEPTH: usize = 200;
+
+/// What `!!` expands to: the tags of the YAML core schema.
+const CORE_SCHEMA_TAG_PREFIX: &str = "tag:yaml.org,2002:";
 
 /// One document of a stream.
 #[derive(Debug)]
@@ -68,79 +78,87 @@ pub fn parse_stream(text: &str) -> (Vec<YamlDoc>, Vec<YamlError>) {
 pub fn parse_stream_as(text: &str, dialect: Dialect) -> (Vec<YamlDoc>, Vec<YamlError>) {
     let mut docs = Vec::new();
     let mut errors = Vec::new();
-    let mut line_offset = 0usize;
-    let mut rest: Cow<str> = Cow::Borrowed(text);
-    let mut retries = 0;
-    loop {
-        let parsed_before = docs.len();
-        match parse_from(&rest, line_offset, dialect, &mut docs) {
-            Ok(()) => break,
-            Err(error) => {
-                let relative_line = (error.pos.line as usize).saturating_sub(line_offset + 1);
-                if retries < MAX_FLOW_RETRIES {
-                    if let Some(fixed) = indent_flow_closer(&rest, &error, relative_line) {
-                        retries += 1;
-                        docs.truncate(parsed_before);
-                        rest = Cow::Owned(fixed);
-                        continue;
-                    }
-                }
-                errors.push(error);
-                // Resume at the first document marker from the error's line on
-                // (a scanner may only notice the error at the next marker), but
-                // always past the start of the failed part, so parsing advances.
-                match next_document_marker(&rest, relative_line.max(1)) {
-                    Some((byte, line)) => {
-                        rest = Cow::Owned(rest[byte..].to_string());
-                        line_offset += line;
-                    }
-                    None => break,
-                }
-            }
-        }
-    }
+    parse_part(text, 0, dialect, &mut docs, &mut errors);
     (docs, errors)
 }
 
-/// How many under-indented flow closers one stream may have mended.
-const MAX_FLOW_RETRIES: usize = 64;
-
-/// go-yaml (and so kubectl) accepts a flow collection whose closing `]` or `}`
-/// sits left of the block indentation, as in
-/// ```yaml
-///   args: [
-///       "-a", "b",
-///   ]
-/// ```
-/// which YAML 1.2 parsers reject. Whitespace before a flow indicator carries no
-/// meaning, so indenting that one line like the line above it reads the
-/// document as kubectl does without moving any value.
-fn indent_flow_closer(text: &str, error: &YamlError, line: usize) -> Option<String> {
-    if error.message != "invalid indentation" {
-        return None;
-    }
-    let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let target = lines.get(line)?;
-    let body = target.trim_start_matches(' ');
-    if !(body.starts_with(']') || body.starts_with('}')) {
-        return None;
-    }
-    let previous = lines[..line].iter().rev().find(|l| !l.trim().is_empty())?;
-    let wanted = previous.len() - previous.trim_start_matches(' ').len();
-    let current = target.len() - body.len();
-    if wanted <= current {
-        return None;
-    }
-    let mut fixed = String::with_capacity(text.len() + wanted);
-    for (index, l) in lines.iter().enumerate() {
-        if index == line {
-            fixed.extend(std::iter::repeat_n(' ', wanted));
-            fixed.push_str(body);
-        } else {
-            fixed.push_str(l);
+/// Parses `text`, whose first line is line `line_offset + 1` of the stream,
+/// carrying on past each broken document.
+fn parse_part(
+    text: &str,
+    mut line_offset: usize,
+    dialect: Dialect,
+    docs: &mut Vec<YamlDoc>,
+    errors: &mut Vec<YamlError>,
+) {
+    let mut rest = text;
+    // Each failed pass moves `rest` on by at least one line, so this ends.
+    loop {
+        let parsed_before = docs.len();
+        let mut outcome = parse_from(rest, line_offset, dialect, None, docs);
+        if outcome.as_ref().is_err_and(|stop| stop.panicked) && !rest.ends_with(['\n', '\r']) {
+            // libyaml-safer panics on some streams that end without a line
+            // break (a block scalar whose last line has text) where libyaml
+            // reads to the end; with the break added it reads them, and the
+            // builder takes the added break back out of the value.
+            docs.truncate(parsed_before);
+            let with_break = format!("{rest}\n");
+            outcome = parse_from(&with_break, line_offset, dialect, Some(rest.len()), docs);
+        }
+        let Err(stop) = outcome else {
+            break;
+        };
+        let relative_line = (stop.error.pos.line as usize).saturating_sub(line_offset + 1);
+        if stop.unreadable {
+            // libyaml's reader checks characters ahead of the parser, so the
+            // documents before the one with the character it refused may be
+            // left unfinished: they are read again on their own. That part
+            // has no such character, so this goes no deeper.
+            if let Some(byte) = last_document_marker(rest, relative_line) {
+                docs.truncate(parsed_before);
+                parse_part(&rest[..byte], line_offset, dialect, docs, errors);
+            }
+        }
+        errors.push(stop.error);
+        // Resume at the first document marker from the error's line on (the
+        // scanner may only notice an error at the next marker), but always
+        // past the start of the failed part, so parsing advances.
+        match next_document_marker(rest, relative_line.max(1)) {
+            Some((byte, line)) => {
+                rest = &rest[byte..];
+                line_offset += line;
+            }
+            None => break,
         }
     }
-    Some(fixed)
+}
+
+/// Why a pass over part of a stream stopped short.
+struct Stop {
+    error: YamlError,
+    /// The parser panicked rather than report an error.
+    panicked: bool,
+    /// libyaml's reader refused a character (see [`is_yaml_printable`]).
+    unreadable: bool,
+}
+
+/// Byte offset of the last `---` line at or before 0-based line `until` of
+/// `text`, if there is one after the first line.
+fn last_document_marker(text: &str, until: usize) -> Option<usize> {
+    let mut byte = 0;
+    let mut found = None;
+    for (index, line) in text.split_inclusive('\n').enumerate().take(until + 1) {
+        if index > 0 && is_document_marker(line) {
+            found = Some(byte);
+        }
+        byte += line.len();
+    }
+    found
+}
+
+fn is_document_marker(line: &str) -> bool {
+    let body = line.trim_end_matches(['\n', '\r']);
+    body == "---" || body.starts_with("--- ") || body.starts_with("---\t")
 }
 
 /// Byte offset and 0-based line index of the first `---` line at or after
@@ -148,94 +166,236 @@ fn indent_flow_closer(text: &str, error: &YamlError, line: usize) -> Option<Stri
 fn next_document_marker(text: &str, from: usize) -> Option<(usize, usize)> {
     let mut byte = 0;
     for (index, line) in text.split_inclusive('\n').enumerate() {
-        if index >= from {
-            let body = line.trim_end_matches(['\n', '\r']);
-            if body == "---" || body.starts_with("--- ") || body.starts_with("---\t") {
-                return Some((byte, index));
-            }
+        if index >= from && is_document_marker(line) {
+            return Some((byte, index));
         }
         byte += line.len();
     }
     None
 }
 
+/// Parses `text`, whose first line is line `line_offset + 1` of the stream.
+/// `added_break_at` is the length of the text before a line break that was
+/// added at its end.
 fn parse_from(
     text: &str,
     line_offset: usize,
     dialect: Dialect,
+    added_break_at: Option<usize>,
     docs: &mut Vec<YamlDoc>,
-) -> Result<(), YamlError> {
+) -> Result<(), Stop> {
+    let mut parser = Parser::new();
+    parser.set_input(text.as_bytes());
     let mut builder = Builder {
         dialect,
-        parser: Parser::new_from_str(text),
+        parser,
+        text,
         line_offset,
+        added_break_at,
+        panicked: false,
+        unreadable: false,
         anchors: HashMap::new(),
         keys: HashMap::new(),
         duplicates: Vec::new(),
-        last_pos: Pos::new(1 + line_offset as u32, 1),
+        last_pos: Pos::new(to_u32(line_offset + 1), 1),
     };
-    builder.run(docs)
+    builder.run(docs).map_err(|error| Stop {
+        error,
+        panicked: builder.panicked,
+        unreadable: builder.unreadable,
+    })
+}
+
+fn to_u32(n: impl TryInto<u32>) -> u32 {
+    n.try_into().unwrap_or(u32::MAX)
+}
+
+thread_local! {
+    static CONTAINING_A_PANIC: Cell<bool> = const { Cell::new(false) };
+}
+
+static QUIET_PANIC_HOOK: Once = Once::new();
+
+/// Runs `step`, turning a panic into `None`.
+///
+/// libyaml-safer keeps a few `panic!`s where libyaml carries on (a tag
+/// followed straight by `,` in a flow collection, `[!x,]`; a stream that
+/// ends without a line break inside a block scalar); guard must not crash on
+/// any input, so such a panic ends the document like a syntax error.
+/// The process's panic hook is wrapped once so that a panic contained here is
+/// not printed as if guard had crashed; every other panic reaches the hook that
+/// was there before.
+fn contain_panic<T>(step: impl FnOnce() -> T) -> Option<T> {
+    QUIET_PANIC_HOOK.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if !CONTAINING_A_PANIC.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    CONTAINING_A_PANIC.with(|flag| flag.set(true));
+    let result = panic::catch_unwind(AssertUnwindSafe(step));
+    CONTAINING_A_PANIC.with(|flag| flag.set(false));
+    result.ok()
+}
+
+/// libyaml's reader takes only these characters (YAML 1.1's printable set)
+/// and stops at any other.
+fn is_yaml_printable(c: char) -> bool {
+    matches!(c,
+        '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}'
+        | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
 }
 
 struct Builder<'input> {
     dialect: Dialect,
-    parser: Parser<'input, saphyr_parser::StrInput<'input>>,
+    parser: Parser<&'input [u8]>,
+    text: &'input str,
     line_offset: usize,
-    anchors: HashMap<usize, (Value, Arc<SpanNode>)>,
+    added_break_at: Option<usize>,
+    panicked: bool,
+    unreadable: bool,
+    anchors: HashMap<String, (Value, Arc<SpanNode>)>,
     /// Mapping keys repeat across documents; one allocation each.
     keys: HashMap<String, Arc<str>>,
     duplicates: Vec<DuplicateKey>,
     last_pos: Pos,
 }
 
-impl<'input> Builder<'input> {
-    fn pos(&self, span: &Span) -> Pos {
+impl Builder<'_> {
+    fn pos(&self, mark: Mark) -> Pos {
         Pos::new(
-            (span.start.line() + self.line_offset) as u32,
-            span.start.col() as u32 + 1,
+            to_u32(mark.line.saturating_add(1 + self.line_offset as u64)),
+            to_u32(mark.column.saturating_add(1)),
         )
     }
 
-    fn scan_error(&self, error: ScanError) -> YamlError {
-        let marker = error.marker();
-        YamlError {
-            message: error.info().to_string(),
-            pos: Pos::new(
-                (marker.line() + self.line_offset) as u32,
-                marker.col() as u32 + 1,
-            ),
+    fn parse_error(&mut self, error: &libyaml_safer::Error) -> YamlError {
+        let pos = match error.problem_mark() {
+            Some(mark) => self.pos_in_text(mark),
+            None => {
+                self.unreadable = true;
+                self.first_unreadable_char()
+            }
+        };
+        let message = match (error.context(), error.context_mark()) {
+            (Some(context), Some(mark)) => {
+                let at = self.pos_in_text(mark);
+                format!(
+                    "{} ({context} at {}:{})",
+                    error.problem(),
+                    at.line,
+                    at.column
+                )
+            }
+            _ => error.problem().to_string(),
+        };
+        YamlError { message, pos }
+    }
+
+    /// [`Builder::pos`], with a mark past an added line break moved back
+    /// to the end of the text as it was.
+    fn pos_in_text(&self, mark: Mark) -> Pos {
+        match self.added_break_at {
+            Some(end) if mark.index > end as u64 => self.end_of(&self.text[..end]),
+            _ => self.pos(mark),
         }
     }
 
-    fn next(&mut self) -> Result<(Event<'input>, Span), YamlError> {
-        match self.parser.next_event() {
-            Some(Ok((event, span))) => {
-                self.last_pos = self.pos(&span);
-                Ok((event, span))
+    /// The position just past the last character of `text`.
+    fn end_of(&self, text: &str) -> Pos {
+        let last_line = text.rsplit('\n').next().unwrap_or_default();
+        Pos::new(
+            to_u32(self.line_offset + 1 + text.matches('\n').count()),
+            to_u32(last_line.chars().count() + 1),
+        )
+    }
+
+    /// Where libyaml's reader stops: the first character it does not read.
+    /// Its errors carry a byte offset rather than a line and column.
+    fn first_unreadable_char(&self) -> Pos {
+        let mut line = self.line_offset + 1;
+        let mut column = 1;
+        for c in self.text.chars() {
+            if !is_yaml_printable(c) {
+                break;
             }
-            Some(Err(error)) => Err(self.scan_error(error)),
-            None => Err(YamlError {
-                message: "unexpected end of input".into(),
-                pos: self.last_pos,
-            }),
+            if c == '\n' {
+                line += 1;
+                column = 1;
+            } else {
+                column += 1;
+            }
+        }
+        Pos::new(to_u32(line), to_u32(column))
+    }
+
+    fn next(&mut self) -> Result<Event, YamlError> {
+        let parser = &mut self.parser;
+        match contain_panic(|| parser.parse()) {
+            Some(Ok(mut event)) => {
+                self.last_pos = self.pos(event.start_mark);
+                self.remove_added_break(&mut event);
+                Ok(event)
+            }
+            Some(Err(error)) => Err(self.parse_error(&error)),
+            None => {
+                self.panicked = true;
+                Err(YamlError {
+                    message: "the YAML parser cannot read what follows".into(),
+                    pos: self.last_pos,
+                })
+            }
+        }
+    }
+
+    /// A block scalar that runs to the end of the text took the line break
+    /// added there (see [`parse_part`]) into its value; libyaml, which
+    /// reads such a stream as it is, ends the value without it.
+    fn remove_added_break(&self, event: &mut Event) {
+        let Some(end) = self.added_break_at else {
+            return;
+        };
+        if event.end_mark.index <= end as u64 {
+            return;
+        }
+        if let EventData::Scalar {
+            value,
+            style: ScalarStyle::Literal | ScalarStyle::Folded,
+            ..
+        } = &mut event.data
+        {
+            if value.ends_with('\n') {
+                value.pop();
+            }
         }
     }
 
     fn run(&mut self, docs: &mut Vec<YamlDoc>) -> Result<(), YamlError> {
         loop {
-            let (event, span) = self.next()?;
-            match event {
-                Event::StreamStart | Event::DocumentEnd | Event::Nothing => {}
-                Event::StreamEnd => return Ok(()),
-                Event::DocumentStart(_) => {
+            let event = self.next()?;
+            match event.data {
+                EventData::StreamStart { .. } => {}
+                EventData::StreamEnd => return Ok(()),
+                EventData::DocumentStart { .. } => {
                     self.anchors.clear();
                     self.duplicates.clear();
-                    let (event, span) = self.next()?;
-                    if matches!(event, Event::DocumentEnd) {
-                        continue;
+                    let content = self.next()?;
+                    let start = self.pos(content.start_mark);
+                    let (value, spans) = self.node(content.data, start, 0)?;
+                    // A document counts once it is complete: libyaml may
+                    // find the error that breaks it only after its content.
+                    let end = self.next()?;
+                    if !matches!(end.data, EventData::DocumentEnd { .. }) {
+                        return Err(YamlError {
+                            message: format!(
+                                "unexpected {:?} after a document's content",
+                                end.data
+                            ),
+                            pos: self.pos(end.start_mark),
+                        });
                     }
-                    let start = self.pos(&span);
-                    let (value, spans) = self.node(event, span, 0)?;
                     if matches!(value, Value::Null) {
                         // An empty document (comments only, or a bare `---`).
                         continue;
@@ -250,50 +410,57 @@ impl<'input> Builder<'input> {
                 other => {
                     return Err(YamlError {
                         message: format!("unexpected {other:?} outside a document"),
-                        pos: self.pos(&span),
+                        pos: self.pos(event.start_mark),
                     });
                 }
             }
         }
     }
 
+    /// The node that starts with the event `data` at `at`.
     fn node(
         &mut self,
-        event: Event<'input>,
-        span: Span,
+        data: EventData,
+        at: Pos,
         depth: usize,
     ) -> Result<(Value, SpanNode), YamlError> {
-        let at = self.pos(&span);
         if depth > MAX_DEPTH {
             return Err(YamlError {
                 message: format!("nesting deeper than {MAX_DEPTH} levels"),
                 pos: at,
             });
         }
-        match event {
-            Event::Scalar(text, style, anchor, tag) => {
+        match data {
+            EventData::Scalar {
+                anchor,
+                tag,
+                value: text,
+                style,
+                ..
+            } => {
                 let value = resolve_scalar(&text, style, tag.as_deref(), self.dialect)
                     .map_err(|message| YamlError { message, pos: at })?;
                 let spans = SpanNode::Scalar(at);
                 self.remember(anchor, &value, &spans);
                 Ok((value, spans))
             }
-            Event::Alias(anchor) => match self.anchors.get(&anchor) {
+            EventData::Alias { anchor } => match self.anchors.get(&anchor) {
                 Some((value, spans)) => Ok((value.clone(), SpanNode::Alias(spans.clone()))),
                 None => Err(YamlError {
-                    message: "alias to an unknown anchor".into(),
+                    message: format!("alias *{anchor} names no anchor before it"),
                     pos: at,
                 }),
             },
-            Event::SequenceStart(anchor, _) => {
+            EventData::SequenceStart { anchor, .. } => {
                 let mut values = Vec::new();
                 let mut items = Vec::new();
                 loop {
-                    let (event, span) = self.next()?;
-                    if matches!(event, Event::SequenceEnd) {
+                    let event = self.next()?;
+                    if matches!(event.data, EventData::SequenceEnd) {
                         break;
                     }
-                    let (value, node) = self.node(event, span, depth + 1)?;
+                    let at = self.pos(event.start_mark);
+                    let (value, node) = self.node(event.data, at, depth + 1)?;
                     values.push(value);
                     items.push(node);
                 }
@@ -302,7 +469,7 @@ impl<'input> Builder<'input> {
                 self.remember(anchor, &value, &spans);
                 Ok((value, spans))
             }
-            Event::MappingStart(anchor, _) => {
+            EventData::MappingStart { anchor, .. } => {
                 let (value, spans) = self.mapping(at, depth)?;
                 self.remember(anchor, &value, &spans);
                 Ok((value, spans))
@@ -319,16 +486,19 @@ impl<'input> Builder<'input> {
         let mut entries: Vec<(Arc<str>, Pos, SpanNode)> = Vec::new();
         let mut merged: Vec<(Value, Value, Arc<str>, Pos, SpanNode)> = Vec::new();
         loop {
-            let (event, span) = self.next()?;
-            if matches!(event, Event::MappingEnd) {
+            let event = self.next()?;
+            if matches!(event.data, EventData::MappingEnd) {
                 break;
             }
-            let key_pos = self.pos(&span);
-            let is_merge =
-                matches!(&event, Event::Scalar(text, ScalarStyle::Plain, _, None) if text == "<<");
-            let key = self.key(event, span, depth)?;
-            let (value_event, value_span) = self.next()?;
-            let (value, node) = self.node(value_event, value_span, depth + 1)?;
+            let key_pos = self.pos(event.start_mark);
+            let is_merge = matches!(
+                &event.data,
+                EventData::Scalar { value, style: ScalarStyle::Plain, tag: None, .. } if value == "<<"
+            );
+            let key = self.key(event, depth)?;
+            let value_event = self.next()?;
+            let value_at = self.pos(value_event.start_mark);
+            let (value, node) = self.node(value_event.data, value_at, depth + 1)?;
             if is_merge {
                 self.collect_merge(&value, &node, key_pos, &mut merged)?;
                 continue;
@@ -405,28 +575,25 @@ impl<'input> Builder<'input> {
 
     /// Mapping keys become strings, as sigs.k8s.io/yaml makes them: `1: a` and
     /// `true: a` are the keys "1" and "true".
-    fn key(
-        &mut self,
-        event: Event<'input>,
-        span: Span,
-        depth: usize,
-    ) -> Result<Arc<str>, YamlError> {
-        let at = self.pos(&span);
-        let text = match event {
-            Event::Scalar(text, style, anchor, tag) => {
+    fn key(&mut self, event: Event, depth: usize) -> Result<Arc<str>, YamlError> {
+        let at = self.pos(event.start_mark);
+        let value = match event.data {
+            EventData::Scalar {
+                anchor,
+                tag,
+                value: text,
+                style,
+                ..
+            } => {
                 let value = resolve_scalar(&text, style, tag.as_deref(), self.dialect)
                     .map_err(|message| YamlError { message, pos: at })?;
                 self.remember(anchor, &value, &SpanNode::Scalar(at));
-                match value {
-                    Value::String(s) => return Ok(self.intern(&s)),
-                    Value::Null => "null".to_string(),
-                    Value::Bool(b) => b.to_string(),
-                    Value::Number(n) => Value::Number(n).to_json_str().unwrap_or_default(),
-                    _ => text.into_owned(),
-                }
+                value
             }
-            Event::Alias(anchor) => match self.anchors.get(&anchor) {
-                Some((Value::String(s), _)) => s.to_string(),
+            EventData::Alias { anchor } => match self.anchors.get(&anchor) {
+                Some((value, _)) if !matches!(value, Value::Array(_) | Value::Object(_)) => {
+                    value.clone()
+                }
                 _ => {
                     return Err(YamlError {
                         message: "a mapping key must be a scalar".into(),
@@ -434,14 +601,20 @@ impl<'input> Builder<'input> {
                     });
                 }
             },
-            other => {
+            data => {
                 // Skip the complex key's content so the error names its start.
-                let _ = self.node(other, span, depth + 1);
+                let _ = self.node(data, at, depth + 1);
                 return Err(YamlError {
                     message: "a mapping key must be a scalar, not a mapping or sequence".into(),
                     pos: at,
                 });
             }
+        };
+        let text = match value {
+            Value::String(s) => return Ok(self.intern(&s)),
+            Value::Bool(b) => b.to_string(),
+            Value::Number(n) => Value::Number(n).to_json_str().unwrap_or_default(),
+            _ => "null".to_string(),
         };
         Ok(self.intern(&text))
     }
@@ -455,8 +628,8 @@ impl<'input> Builder<'input> {
         shared
     }
 
-    fn remember(&mut self, anchor: usize, value: &Value, spans: &SpanNode) {
-        if anchor != 0 {
+    fn remember(&mut self, anchor: Option<String>, value: &Value, spans: &SpanNode) {
+        if let Some(anchor) = anchor {
             self.anchors
                 .insert(anchor, (value.clone(), Arc::new(spans.clone())));
         }
@@ -469,15 +642,15 @@ impl<'input> Builder<'input> {
 fn resolve_scalar(
     text: &str,
     style: ScalarStyle,
-    tag: Option<&Tag>,
+    tag: Option<&str>,
     dialect: Dialect,
 ) -> Result<Value, String> {
     let resolve_plain = |text: &str| match dialect {
         Dialect::Kubernetes => resolve_plain(text),
         Dialect::Core => resolve_core(text),
     };
-    if let Some(tag) = tag.filter(|t| t.is_yaml_core_schema()) {
-        return match tag.suffix.as_str() {
+    if let Some(suffix) = tag.and_then(|t| t.strip_prefix(CORE_SCHEMA_TAG_PREFIX)) {
+        return match suffix {
             "str" | "binary" | "timestamp" => Ok(Value::from(text)),
             "null" => Ok(Value::Null),
             "bool" => match resolve_plain(text) {
@@ -753,6 +926,51 @@ mod tests {
             doc.spans.lookup(&["spec".into(), "env".into()]).0,
             Pos::new(5, 3)
         );
+    }
+
+    #[test]
+    fn scalars_wrapped_at_their_keys_indentation_load_as_kubectl_loads_them() {
+        let text = "metadata:\n  annotations:\n    note: \"When set to `true` the TLS {} is optional, defaults\n    to false.\"\n    single: 'first\n    second'\n";
+        let doc = one(text);
+        let path = |key: &str| ["metadata".into(), "annotations".into(), key.into()];
+        let annotations = &doc.value["metadata"]["annotations"];
+        assert_eq!(
+            annotations["note"],
+            Value::from("When set to `true` the TLS {} is optional, defaults to false.")
+        );
+        assert_eq!(annotations["single"], Value::from("first second"));
+        assert_eq!(doc.spans.lookup(&path("single")).0, Pos::new(5, 5));
+    }
+
+    #[test]
+    fn a_block_scalar_at_the_end_without_a_line_break_keeps_libyamls_value() {
+        for (text, value) in [
+            ("a: |\n  x", r#"{"a":"x"}"#),
+            ("a: |+\n  x\n  y", r#"{"a":"x\ny"}"#),
+            ("a: >-\n  x\n  y", r#"{"a":"xy"}"#),
+            ("a: 1\n---\nb: |\n  x", r#"{"b":"x"}"#),
+        ] {
+            let (docs, errors) = parse_stream(text);
+            assert!(errors.is_empty(), "{text:?}: {errors:?}");
+            assert_eq!(json(&docs.last().unwrap().value), value, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn input_the_parser_cannot_read_is_an_error_and_the_next_document_loads() {
+        let (docs, errors) = parse_stream("[!!str, a]\n---\nb: 1\n");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(docs.len(), 1);
+        assert_eq!(json(&docs[0].value), r#"{"b":1}"#);
+    }
+
+    #[test]
+    fn a_control_character_is_refused_where_it_is() {
+        let (docs, errors) = parse_stream("a: 1\n---\nb: x\u{1}\n---\nc: 3\n");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].pos, Pos::new(3, 5));
+        assert_eq!(docs.len(), 2);
+        assert_eq!(json(&docs[0].value), r#"{"a":1}"#);
     }
 
     #[test]
