@@ -9,16 +9,21 @@ use guard::cluster::Snapshot;
 use serde_json::Value;
 use std::path::Path;
 
+/// The engine for a fixture: held to its `blueprint.yaml` when it has one.
+fn guard_for(dir: &Path) -> guard::engine::Guard {
+    let blueprint = dir.join("blueprint.yaml");
+    if blueprint.exists() {
+        support::with_blueprint(&blueprint)
+    } else {
+        support::bundled()
+    }
+}
+
 fn fires_on_its_fixture(id: &str) {
     let dir = Path::new(support::ROOT).join("testdata/analyzers").join(id);
     let expect: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("expect.json")).unwrap()).unwrap();
-    let blueprint = dir.join("blueprint.yaml");
-    let guard = if blueprint.exists() {
-        support::with_blueprint(&blueprint)
-    } else {
-        support::bundled()
-    };
+    let guard = guard_for(&dir);
     let snapshot = Snapshot::load_dir(&dir).expect("the fixture reads");
     assert!(
         snapshot.diagnostics.is_empty(),
@@ -107,12 +112,7 @@ fn realistic_cases_stay_quiet() {
         let expect: Value =
             serde_json::from_str(&std::fs::read_to_string(dir.join("expect.json")).unwrap())
                 .unwrap();
-        let blueprint = dir.join("blueprint.yaml");
-        let guard = if blueprint.exists() {
-            support::with_blueprint(&blueprint)
-        } else {
-            support::bundled()
-        };
+        let guard = guard_for(&dir);
         let snapshot = Snapshot::load_dir(&dir).expect("the case reads");
         let report = analyze(&guard, &snapshot, &Scope::default());
         for id in expect["quiet"].as_array().unwrap() {

@@ -8,6 +8,7 @@
 //! creationTimestamp, …) is taken off first, so rules read what was applied.
 
 use super::Context;
+use crate::cluster::remove_metadata;
 use crate::core::{Code, Diagnostic, Object};
 use crate::engine::{Guard, Outcome};
 use regorus::Value;
@@ -85,22 +86,7 @@ fn as_applied(object: &Object) -> Object {
     let mut value = object.value.clone();
     if let Ok(map) = value.as_object_mut() {
         map.remove(&Value::from("status"));
-        if let Some(Ok(metadata)) = map
-            .get_mut(&Value::from("metadata"))
-            .map(Value::as_object_mut)
-        {
-            for key in SERVER_METADATA {
-                metadata.remove(&Value::from(key));
-            }
-            if let Some(Ok(annotations)) = metadata
-                .get_mut(&Value::from("annotations"))
-                .map(Value::as_object_mut)
-            {
-                for key in SERVER_ANNOTATIONS {
-                    annotations.remove(&Value::from(key));
-                }
-            }
-        }
+        remove_metadata(map, &SERVER_METADATA, &SERVER_ANNOTATIONS);
     }
     Object::unplaced(object.id.clone(), value, object.origin.clone())
 }

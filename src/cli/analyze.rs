@@ -1,13 +1,12 @@
 //! `guard analyze`: flags to a snapshot (from the cluster or a directory),
 //! then the library's analysis and the same report as `guard check`.
 
-use super::check::{Output, RuleFlags, emit, format_parser, severity_parser};
+use super::check::{ReportFlags, RuleFlags, emit};
 use super::print_diagnostic;
 use guard::analyze::{Scope, analyze, logs_wanted};
 use guard::cluster::{ANALYZED, Cluster, ConnectOptions, Namespaces, Progress, Resource, Snapshot};
-use guard::core::{Diagnostic, Severity};
+use guard::core::Diagnostic;
 use guard::engine::{BlueprintInput, ConfigChoice, Guard, Options, PolicyOptions, Settings};
-use guard::report::Format;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -49,21 +48,8 @@ pub struct AnalyzeArgs {
     /// less load on the API server per request.
     #[arg(long, value_name = "N", default_value_t = 500)]
     chunk_size: u32,
-    /// Output format.
-    #[arg(long, short = 'f', value_parser = format_parser(), default_value = "human")]
-    format: Format,
-    /// Write the report to FILE (atomically) instead of stdout.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    output: Option<PathBuf>,
-    /// The lowest severity that makes the run fail (exit 1) [default: error].
-    #[arg(long, value_parser = severity_parser())]
-    fail_on: Option<Severity>,
-    /// Report findings but exit 0 for them (cluster and usage errors still fail).
-    #[arg(long)]
-    no_fail: bool,
-    /// Never colour the output.
-    #[arg(long)]
-    no_color: bool,
+    #[command(flatten)]
+    report: ReportFlags,
     #[command(flatten)]
     rules: RuleFlags,
     /// Only the analyzers (health, resource use, drift): no policy audit of
@@ -89,7 +75,7 @@ impl AnalyzeArgs {
                 .clone()
                 .map_or(ConfigChoice::Discover, ConfigChoice::File),
             profile: self.rules.profile,
-            fail_on: self.fail_on,
+            fail_on: self.report.fail_on,
             blueprint: self.rules.blueprint.clone().map(BlueprintInput::File),
             kubernetes_version: self.rules.kubernetes_version.clone(),
             no_bundled: false,
@@ -121,12 +107,7 @@ pub fn run(args: AnalyzeArgs) -> u8 {
         (Err(error), _) | (_, Err(error)) => return print_diagnostic(&error),
     };
     let report = analyze(&guard, &snapshot, &scope);
-    let output = Output {
-        format: args.format,
-        file: args.output.as_deref(),
-        no_color: args.no_color,
-    };
-    emit(&report, &output, args.no_fail)
+    emit(&report, &args.report)
 }
 
 fn read_snapshot(args: &AnalyzeArgs) -> Result<(Snapshot, Scope), Diagnostic> {

@@ -18,25 +18,33 @@ pub struct CheckArgs {
     /// Files and directories to check (directories recursively); `-` reads stdin.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, short = 'f', value_parser = format_parser(), default_value = "human")]
-    format: Format,
-    /// Write the report to FILE (atomically) instead of stdout.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    output: Option<PathBuf>,
-    /// The lowest severity that makes the run fail (exit 1) [default: error].
-    #[arg(long, value_parser = severity_parser())]
-    fail_on: Option<Severity>,
-    /// Report findings but exit 0 for them (input and usage errors still fail).
-    #[arg(long)]
-    no_fail: bool,
-    /// Never colour the output (colour is used only on a terminal, and never with NO_COLOR set).
-    #[arg(long)]
-    no_color: bool,
+    #[command(flatten)]
+    report: ReportFlags,
     #[command(flatten)]
     rules: RuleFlags,
     #[command(flatten)]
     policies: PolicyFlags,
+}
+
+/// How a report is written and when it fails the run: the same for every
+/// command that reports findings.
+#[derive(clap::Args)]
+pub struct ReportFlags {
+    /// Output format.
+    #[arg(long, short = 'f', value_parser = format_parser(), default_value = "human")]
+    pub format: Format,
+    /// Write the report to FILE (atomically) instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The lowest severity that makes the run fail (exit 1) [default: error].
+    #[arg(long, value_parser = severity_parser())]
+    pub fail_on: Option<Severity>,
+    /// Report findings but exit 0 for them (input, cluster and usage errors still fail).
+    #[arg(long)]
+    pub no_fail: bool,
+    /// Never colour the output (colour is used only on a terminal, and never with NO_COLOR set).
+    #[arg(long)]
+    pub no_color: bool,
 }
 
 /// Which bundled rules run and what they hold the manifests to.
@@ -120,7 +128,7 @@ impl CheckArgs {
                 .clone()
                 .map_or(ConfigChoice::Discover, ConfigChoice::File),
             profile: rules.profile,
-            fail_on: self.fail_on,
+            fail_on: self.report.fail_on,
             blueprint: rules.blueprint.clone().map(BlueprintInput::File),
             kubernetes_version: rules.kubernetes_version.clone(),
             no_bundled: p.no_bundled,
@@ -150,43 +158,25 @@ pub fn run(args: CheckArgs) -> u8 {
         Ok(report) => report,
         Err(error) => return print_diagnostic(&error),
     };
-    emit(&report, &args.output_flags(), args.no_fail)
+    emit(&report, &args.report)
 }
 
-/// Where and how a report is written: shared by the commands that report.
-pub struct Output<'a> {
-    pub format: Format,
-    pub file: Option<&'a Path>,
-    pub no_color: bool,
-}
-
-impl CheckArgs {
-    fn output_flags(&self) -> Output<'_> {
-        Output {
-            format: self.format,
-            file: self.output.as_deref(),
-            no_color: self.no_color,
-        }
-    }
-}
-
-/// Renders `report` as `output` says and returns the run's exit code.
-pub fn emit(report: &Report, output: &Output, no_fail: bool) -> u8 {
-    let color = !output.no_color
-        && output.file.is_none()
+/// Renders `report` as `flags` say and returns the run's exit code.
+pub fn emit(report: &Report, flags: &ReportFlags) -> u8 {
+    let file = flags.output.as_deref();
+    let color = !flags.no_color
+        && file.is_none()
         && std::env::var_os("NO_COLOR").is_none()
         && std::io::stdout().is_terminal();
     let options = RenderOptions {
         color,
         fail_on: Some(report.fail_on),
     };
-    if let Err(error) = write_report(report, output.format, options, output.file) {
-        let target = output
-            .file
-            .map_or_else(|| "stdout".to_string(), |p| p.display().to_string());
+    if let Err(error) = write_report(report, flags.format, options, file) {
+        let target = file.map_or_else(|| "stdout".to_string(), |p| p.display().to_string());
         return print_diagnostic(&super::unwritable(&target, &error));
     }
-    report.exit_code(no_fail)
+    report.exit_code(flags.no_fail)
 }
 
 fn write_report(

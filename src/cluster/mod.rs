@@ -15,7 +15,7 @@ mod snapshot;
 pub use client::{Cluster, ConnectOptions};
 pub use list::{Namespaces, Progress};
 pub use resources::{ANALYZED, Resource};
-pub use snapshot::{LogKey, Snapshot, event_time, live_object, unix_seconds};
+pub use snapshot::{LogKey, Snapshot, event_time, live_object, remove_metadata, unix_seconds};
 
 /// Lines of a log kept as evidence, and the bytes asked for at most.
 pub const LOG_LINES: u32 = 20;

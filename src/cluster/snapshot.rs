@@ -330,6 +330,27 @@ pub(crate) fn list_items(mut list: Value) -> (Option<(String, String)>, Vec<Valu
 const DROPPED_METADATA: [&str; 1] = ["managedFields"];
 const DROPPED_ANNOTATIONS: [&str; 1] = ["kubectl.kubernetes.io/last-applied-configuration"];
 
+/// Removes the `metadata` fields and annotations named from an object.
+pub fn remove_metadata(object: &mut regorus::value::Object, fields: &[&str], annotations: &[&str]) {
+    let Some(Ok(metadata)) = object
+        .get_mut(&Value::from("metadata"))
+        .map(Value::as_object_mut)
+    else {
+        return;
+    };
+    for key in fields {
+        metadata.remove(&Value::from(*key));
+    }
+    if let Some(Ok(map)) = metadata
+        .get_mut(&Value::from("annotations"))
+        .map(Value::as_object_mut)
+    {
+        for key in annotations {
+            map.remove(&Value::from(*key));
+        }
+    }
+}
+
 /// A listed item as the engine keeps it: the kind and apiVersion a list
 /// leaves out of its items filled in from `kind` and `api_version` (when
 /// not empty), managedFields and kubectl's last-applied copy dropped, and a
@@ -346,22 +367,7 @@ pub(crate) fn prepare(mut item: Value, kind: &str, api_version: &str) -> Option<
         }
     }
     let secret = map.get(&Value::from("kind")) == Some(&Value::from("Secret"));
-    if let Some(Ok(metadata)) = map
-        .get_mut(&Value::from("metadata"))
-        .map(Value::as_object_mut)
-    {
-        for key in DROPPED_METADATA {
-            metadata.remove(&Value::from(key));
-        }
-        if let Some(Ok(annotations)) = metadata
-            .get_mut(&Value::from("annotations"))
-            .map(Value::as_object_mut)
-        {
-            for key in DROPPED_ANNOTATIONS {
-                annotations.remove(&Value::from(key));
-            }
-        }
-    }
+    remove_metadata(map, &DROPPED_METADATA, &DROPPED_ANNOTATIONS);
     if secret {
         for field in ["data", "stringData"] {
             if let Some(Ok(values)) = map.get_mut(&Value::from(field)).map(Value::as_object_mut) {
