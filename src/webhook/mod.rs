@@ -8,6 +8,7 @@
 //! writes what a cluster needs to run it.
 
 pub mod decision;
+pub mod manifests;
 pub mod metrics;
 pub mod reload;
 pub mod review;
