@@ -4,7 +4,7 @@
 
 use super::review::{Operation, Request};
 use crate::blueprint::{Blueprint, ComponentType};
-use crate::core::{Code, Diagnostic, Finding, Location, Severity};
+use crate::core::{Code, Diagnostic, Finding, Fix, Location, Severity};
 use crate::engine::{Evaluation, Guard, Outcome};
 use regorus::Value;
 use crate::source::DottedPath;
@@ -104,6 +104,8 @@ pub struct Decision {
     pub rules: Vec<String>,
     /// The findings each rule made, for the metrics (rule id, action).
     pub counted: Vec<(String, Action)>,
+    /// Whether some policy could not be evaluated, and whether for time.
+    pub evaluation_failed: bool,
     pub timed_out: bool,
 }
 
@@ -117,6 +119,7 @@ impl Decision {
             warnings: Vec::new(),
             rules: Vec::new(),
             counted: Vec::new(),
+            evaluation_failed: false,
             timed_out: false,
         }
     }
@@ -146,9 +149,15 @@ pub fn decide(
         _ => evaluation.check_request(object, &request.value),
     };
     if scale && request.operation == Operation::Update {
-        let has_rule = guard.rules().iter().any(|rule| rule.id == REPLICAS_RULE);
-        if let (Some(blueprint), true) = (&guard.settings().blueprint, has_rule) {
-            outcome.findings.extend(scale_below_spec(blueprint, request));
+        let rule = guard.rules().iter().find(|rule| rule.id == REPLICAS_RULE);
+        if let (Some(blueprint), Some(rule)) = (&guard.settings().blueprint, rule)
+            && let Some(mut finding) = scale_below_spec(blueprint, request)
+        {
+            finding.fix = Some(Fix {
+                description: rule.fix.clone(),
+                patch: Vec::new(),
+            });
+            outcome.findings.push(finding);
         }
     }
     judge(outcome, request, admission)
@@ -187,12 +196,13 @@ fn judge(outcome: Outcome, request: &Request, admission: &Admission) -> Decision
     let mut decision = Decision::allowed(Action::Allow);
     decision.rules = rules;
     decision.timed_out = timed_out;
-    if !failures.is_empty() {
-        let reason = failures
-            .iter()
-            .map(|d| d.to_string())
-            .collect::<Vec<_>>()
-            .join("; ");
+    decision.evaluation_failed = !failures.is_empty();
+    let reason = failures
+        .iter()
+        .map(|d| d.to_string())
+        .collect::<Vec<_>>()
+        .join("; ");
+    if !failures.is_empty() && admission.failure_policy == FailurePolicy::Fail {
         let mut failed = failure(request, admission, reason, timed_out);
         failed.rules = decision.rules;
         return failed;
@@ -213,13 +223,18 @@ fn judge(outcome: Outcome, request: &Request, admission: &Admission) -> Decision
         decision.action = Action::Warn;
     }
     let warned_errors = if deny { Vec::new() } else { errors };
-    decision.warnings = limit_warnings(
-        warned_errors
-            .iter()
-            .chain(&warned)
-            .map(|f| warning(f))
-            .collect(),
-    );
+    let mut warnings: Vec<String> = warned_errors
+        .iter()
+        .chain(&warned)
+        .map(|f| warning(f))
+        .collect();
+    // Under failurePolicy Ignore what could be evaluated still counts; what
+    // could not is said first, so it survives the limits.
+    if !failures.is_empty() {
+        decision.action = if deny { Action::Deny } else { Action::Failed };
+        warnings.insert(0, ignored_failure(&reason));
+    }
+    decision.warnings = limit_warnings(warnings);
     decision
 }
 
@@ -233,6 +248,7 @@ pub fn failure(
 ) -> Decision {
     let mut decision = Decision::allowed(Action::Failed);
     decision.timed_out = timed_out;
+    decision.evaluation_failed = true;
     match admission.failure_policy {
         FailurePolicy::Fail => {
             decision.allowed = false;
@@ -242,13 +258,13 @@ pub fn failure(
                 request.object_ref()
             );
         }
-        FailurePolicy::Ignore => {
-            decision.warnings = limit_warnings(vec![format!(
-                "guard could not evaluate (failurePolicy Ignore): {reason}"
-            )]);
-        }
+        FailurePolicy::Ignore => decision.warnings = limit_warnings(vec![ignored_failure(&reason)]),
     }
     decision
+}
+
+fn ignored_failure(reason: &str) -> String {
+    format!("guard could not evaluate (failurePolicy Ignore): {reason}")
 }
 
 /// `guard denied Pod shop/web: GRD101 at spec...: message (fix: ...); ...`

@@ -1,7 +1,7 @@
 //! HTTPS serving: TLS 1.2+ with HTTP/1.1 and HTTP/2, the routes, bounded
 //! work, reloads and graceful shutdown.
 
-use super::decision::{self, Action, Admission, Decision};
+use super::decision::{self, Admission, Decision};
 use super::metrics::Metrics;
 use super::reload::{CertificateResolver, Fingerprint};
 use super::review::{self, DecodeError, MAX_BODY_BYTES, Request};
@@ -355,7 +355,7 @@ async fn evaluate(state: &State, policies: Arc<Policies>, review: Request) -> (A
 
 /// Metrics and the one log line of a decision.
 fn record(state: &State, review: &Request, decision: &Decision, elapsed: Duration) {
-    if decision.action == Action::Failed {
+    if decision.evaluation_failed {
         state.metrics.evaluation_error(decision.timed_out);
     }
     if decision.counted.is_empty() {
