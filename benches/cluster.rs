@@ -42,20 +42,32 @@ fn belongs(object: &Value, base: &str) -> bool {
     let own = name(&object["metadata"]["name"]);
     let about = name(&object["involvedObject"]["name"]);
     object["metadata"]["namespace"] == "shop"
-        && [own, about].iter().any(|n| n == base || n.starts_with(&format!("{base}-")))
+        && [own, about]
+            .iter()
+            .any(|n| n == base || n.starts_with(&format!("{base}-")))
 }
 
 fn app(base: &'static str) -> App {
     let dir = Path::new(SCENARIO);
     let mut objects = Vec::new();
     let mut hash = String::new();
-    for file in ["deployments", "replicasets", "pods", "services", "events", "metrics"] {
+    for file in [
+        "deployments",
+        "replicasets",
+        "pods",
+        "services",
+        "events",
+        "metrics",
+    ] {
         for object in read_list(&dir.join(format!("{file}.json"))) {
             if !belongs(&object, base) {
                 continue;
             }
             if object["kind"] == "ReplicaSet" {
-                hash = object["metadata"]["labels"]["pod-template-hash"].as_str().unwrap().to_string();
+                hash = object["metadata"]["labels"]["pod-template-hash"]
+                    .as_str()
+                    .unwrap()
+                    .to_string();
             }
             objects.push((file.to_string(), object.to_string()));
         }
@@ -72,19 +84,45 @@ fn app(base: &'static str) -> App {
             logs.push((relative, std::fs::read_to_string(file.path()).unwrap()));
         }
     }
-    App { base, hash, objects, logs }
+    App {
+        base,
+        hash,
+        objects,
+        logs,
+    }
 }
 
 /// A uid for `template`'s object in app `instance`: the same everywhere the
 /// template's uid appears (ownerReferences, involvedObject).
 fn uid(instance: usize, template: &str) -> String {
-    let seed = template.bytes().fold(instance as u64 * 0x9e37_79b9_7f4a_7c15, |h, b| h.rotate_left(5) ^ u64::from(b));
-    format!("{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", seed as u32, (seed >> 32) as u16, (seed >> 48) & 0xfff, instance & 0xfff, instance)
+    let seed = template
+        .bytes()
+        .fold(instance as u64 * 0x9e37_79b9_7f4a_7c15, |h, b| {
+            h.rotate_left(5) ^ u64::from(b)
+        });
+    format!(
+        "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+        seed as u32,
+        (seed >> 32) as u16,
+        (seed >> 48) & 0xfff,
+        instance & 0xfff,
+        instance
+    )
 }
 
-fn instantiate(app: &App, text: &str, namespace: &str, name: &str, instance: usize, uids: &[String]) -> String {
+fn instantiate(
+    app: &App,
+    text: &str,
+    namespace: &str,
+    name: &str,
+    instance: usize,
+    uids: &[String],
+) -> String {
     let mut out = text
-        .replace(&format!("{}-{}", app.base, app.hash), &format!("{name}-{}", app.hash))
+        .replace(
+            &format!("{}-{}", app.base, app.hash),
+            &format!("{name}-{}", app.hash),
+        )
         .replace(&format!("\"{}\"", app.base), &format!("\"{name}\""))
         .replace("\"shop\"", &format!("\"{namespace}\""))
         .replace("_shop(", &format!("_{namespace}("));
@@ -98,12 +136,18 @@ fn instantiate(app: &App, text: &str, namespace: &str, name: &str, instance: usi
 fn generate(dir: &Path, pods: usize) -> usize {
     let healthy = app("web");
     let broken = app("api");
-    let uid_pattern = regex::Regex::new("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}").unwrap();
+    let uid_pattern =
+        regex::Regex::new("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}").unwrap();
     let uids_of = |app: &App| -> Vec<String> {
         let mut uids: Vec<String> = app
             .objects
             .iter()
-            .flat_map(|(_, text)| uid_pattern.find_iter(text).map(|m| m.as_str().to_string()).collect::<Vec<_>>())
+            .flat_map(|(_, text)| {
+                uid_pattern
+                    .find_iter(text)
+                    .map(|m| m.as_str().to_string())
+                    .collect::<Vec<_>>()
+            })
             .collect();
         uids.sort();
         uids.dedup();
@@ -123,13 +167,23 @@ fn generate(dir: &Path, pods: usize) -> usize {
     }
     for a in 0..apps {
         let namespace = format!("team-{}", a / APPS_PER_NAMESPACE);
-        let (app, uids) = if a % BROKEN_EVERY == BROKEN_EVERY - 1 { (&broken, &broken_uids) } else { (&healthy, &healthy_uids) };
+        let (app, uids) = if a % BROKEN_EVERY == BROKEN_EVERY - 1 {
+            (&broken, &broken_uids)
+        } else {
+            (&healthy, &healthy_uids)
+        };
         let name = format!("{}{a}", app.base);
         for (file, text) in &app.objects {
-            lists.entry(file.clone()).or_default().push(instantiate(app, text, &namespace, &name, a, uids));
+            lists
+                .entry(file.clone())
+                .or_default()
+                .push(instantiate(app, text, &namespace, &name, a, uids));
         }
         for (relative, text) in &app.logs {
-            let relative = relative.to_string_lossy().replace(&format!("{}-{}", app.base, app.hash), &format!("{name}-{}", app.hash));
+            let relative = relative.to_string_lossy().replace(
+                &format!("{}-{}", app.base, app.hash),
+                &format!("{name}-{}", app.hash),
+            );
             let (pod, file) = relative.split_once('/').unwrap();
             let file = file.replacen(app.base, &name, 1);
             let path = dir.join("logs").join(&namespace).join(pod).join(file);
@@ -138,13 +192,19 @@ fn generate(dir: &Path, pods: usize) -> usize {
         }
     }
     for file in ["nodes", "storageclasses"] {
-        let items: Vec<String> = read_list(&Path::new(SCENARIO).join(format!("{file}.json"))).iter().map(Value::to_string).collect();
+        let items: Vec<String> = read_list(&Path::new(SCENARIO).join(format!("{file}.json")))
+            .iter()
+            .map(Value::to_string)
+            .collect();
         lists.insert(file.into(), items);
     }
     let mut objects = 0;
     for (file, items) in lists {
         objects += items.len();
-        let text = format!("{{\"apiVersion\":\"v1\",\"kind\":\"List\",\"metadata\":{{\"resourceVersion\":\"\"}},\"items\":[{}]}}", items.join(","));
+        let text = format!(
+            "{{\"apiVersion\":\"v1\",\"kind\":\"List\",\"metadata\":{{\"resourceVersion\":\"\"}},\"items\":[{}]}}",
+            items.join(",")
+        );
         std::fs::write(dir.join(format!("{file}.json")), text).unwrap();
     }
     objects
@@ -161,8 +221,14 @@ fn measure(args: &[&str]) -> (f64, f64) {
     let stderr = String::from_utf8_lossy(&output.stderr);
     let last = stderr.lines().last().unwrap_or_default();
     let mut parts = last.split_whitespace();
-    let seconds: f64 = parts.next().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
-    let kib: f64 = parts.next().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
+    let seconds: f64 = parts
+        .next()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(f64::NAN);
+    let kib: f64 = parts
+        .next()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(f64::NAN);
     (seconds, kib / 1024.0)
 }
 
@@ -178,24 +244,55 @@ fn main() {
         .unwrap_or_else(|| vec![1_000, 10_000, 50_000]);
     let live = !args.iter().any(|a| a == "--no-live");
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-clusters");
-    println!("{:>7} {:>8} {:>10} {:>10} {:>10} {:>10}", "pods", "objects", "snapshot s", "MiB", "live s", "MiB");
+    println!(
+        "{:>7} {:>8} {:>10} {:>10} {:>10} {:>10}",
+        "pods", "objects", "snapshot s", "MiB", "live s", "MiB"
+    );
     for pods in sizes {
         let dir = root.join(pods.to_string());
         let objects = generate(&dir, pods);
         let dir_text = dir.display().to_string();
-        let offline = ["analyze", "--snapshot", &dir_text, "-A", "--format", "json", "-o", "/dev/null", "--no-fail"];
+        let offline = [
+            "analyze",
+            "--snapshot",
+            &dir_text,
+            "-A",
+            "--format",
+            "json",
+            "-o",
+            "/dev/null",
+            "--no-fail",
+        ];
         let (seconds, mib) = measure(&offline);
         let (live_seconds, live_mib) = if live && pods <= 10_000 {
             let runtime = tokio::runtime::Runtime::new().unwrap();
-            let server = runtime.block_on(apiserver::ApiServer::start(apiserver::Scenario::load(&dir)));
+            let server =
+                runtime.block_on(apiserver::ApiServer::start(apiserver::Scenario::load(&dir)));
             let kubeconfig = server.kubeconfig_path().display().to_string();
-            let args = ["analyze", "--cluster", "--kubeconfig", &kubeconfig, "-A", "--format", "json", "-o", "/dev/null", "--no-fail"];
-            let measured = runtime.block_on(async { tokio::task::spawn_blocking(move || measure(&args)).await.unwrap() });
+            let args = [
+                "analyze",
+                "--cluster",
+                "--kubeconfig",
+                &kubeconfig,
+                "-A",
+                "--format",
+                "json",
+                "-o",
+                "/dev/null",
+                "--no-fail",
+            ];
+            let measured = runtime.block_on(async {
+                tokio::task::spawn_blocking(move || measure(&args))
+                    .await
+                    .unwrap()
+            });
             runtime.block_on(server.stop());
             measured
         } else {
             (f64::NAN, f64::NAN)
         };
-        println!("{pods:>7} {objects:>8} {seconds:>10.2} {mib:>10.0} {live_seconds:>10.2} {live_mib:>10.0}");
+        println!(
+            "{pods:>7} {objects:>8} {seconds:>10.2} {mib:>10.0} {live_seconds:>10.2} {live_mib:>10.0}"
+        );
     }
 }

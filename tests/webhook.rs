@@ -31,7 +31,10 @@ impl Authority {
         let key = KeyPair::generate().unwrap();
         let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
         params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::DigitalSignature];
+        params.key_usages = vec![
+            KeyUsagePurpose::KeyCertSign,
+            KeyUsagePurpose::DigitalSignature,
+        ];
         let cert = params.self_signed(&key).unwrap();
         Authority {
             ca_der: cert.der().clone(),
@@ -93,7 +96,15 @@ impl Webhook {
         let key = dir.join("tls.key").display().to_string();
         let mut child = Command::new(GUARD)
             .current_dir(ROOT)
-            .args(["webhook", "--addr", "127.0.0.1:0", "--tls-cert", &cert, "--tls-key", &key])
+            .args([
+                "webhook",
+                "--addr",
+                "127.0.0.1:0",
+                "--tls-cert",
+                &cert,
+                "--tls-key",
+                &key,
+            ])
             .args(["--reload-interval", "1"])
             .args(args)
             .stdin(Stdio::null())
@@ -131,7 +142,10 @@ impl Webhook {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        panic!("guard never became ready:\n{}", webhook.log.lock().unwrap().join("\n"));
+        panic!(
+            "guard never became ready:\n{}",
+            webhook.log.lock().unwrap().join("\n")
+        );
     }
 
     fn connector(&self, alpn: &[u8]) -> TlsConnector {
@@ -209,7 +223,8 @@ impl Webhook {
 }
 
 fn uid_of(fixture: &str) -> Value {
-    let text = std::fs::read_to_string(Path::new(ROOT).join("testdata/webhook").join(fixture)).unwrap();
+    let text =
+        std::fs::read_to_string(Path::new(ROOT).join("testdata/webhook").join(fixture)).unwrap();
     serde_json::from_str::<Value>(&text).unwrap()["request"]["uid"].clone()
 }
 
@@ -231,8 +246,14 @@ async fn admission_semantics_over_https() {
     assert_eq!(create["allowed"], false);
     assert_eq!(create["status"]["code"], 403);
     let message = create["status"]["message"].as_str().unwrap();
-    assert!(message.starts_with("guard denied Pod shop/debug: "), "{message}");
-    assert!(message.contains("spec.containers[0].securityContext.privileged"), "{message}");
+    assert!(
+        message.starts_with("guard denied Pod shop/debug: "),
+        "{message}"
+    );
+    assert!(
+        message.contains("spec.containers[0].securityContext.privileged"),
+        "{message}"
+    );
     assert!(message.contains("(fix: "), "{message}");
 
     // dryRun is answered exactly as the real request.
@@ -249,7 +270,9 @@ async fn admission_semantics_over_https() {
     assert_eq!(update["allowed"], false, "{update}");
     let message = update["status"]["message"].as_str().unwrap();
     assert!(
-        message.contains("owner label changed from \"team-shop\" to \"team-growth\" by bob@example.com"),
+        message.contains(
+            "owner label changed from \"team-shop\" to \"team-growth\" by bob@example.com"
+        ),
         "{message}"
     );
 
@@ -257,7 +280,10 @@ async fn admission_semantics_over_https() {
     let protected = webhook.review("deployment-delete.json").await;
     assert_eq!(protected["allowed"], false, "{protected}");
     assert!(
-        protected["status"]["message"].as_str().unwrap().contains("is protected; bob@example.com may not delete it"),
+        protected["status"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("is protected; bob@example.com may not delete it"),
         "{protected}"
     );
 
@@ -266,8 +292,14 @@ async fn admission_semantics_over_https() {
     assert_eq!(scale["allowed"], false, "{scale}");
     let message = scale["status"]["message"].as_str().unwrap();
     assert!(message.contains("GRD603 at spec.replicas"), "{message}");
-    assert!(message.contains("scaled to 1 replica(s); component \"backend\" asks for 2"), "{message}");
-    assert!(message.contains(&format!("(Blueprint {BLUEPRINT}:10:5)")), "{message}");
+    assert!(
+        message.contains("scaled to 1 replica(s); component \"backend\" asks for 2"),
+        "{message}"
+    );
+    assert!(
+        message.contains(&format!("(Blueprint {BLUEPRINT}:10:5)")),
+        "{message}"
+    );
     assert!(message.contains("(fix: Set `spec.replicas`"), "{message}");
 
     // One JSON line a decision, without the object's data.
@@ -277,49 +309,106 @@ async fn admission_semantics_over_https() {
     assert_eq!(first["uid"], uid_of("pod-create.json"));
     assert_eq!(first["decision"], "deny");
     assert_eq!(first["kind"], "Pod");
-    assert!(first["rules"].as_array().unwrap().iter().any(|r| r == "GRD101"), "{first}");
+    assert!(
+        first["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r == "GRD101"),
+        "{first}"
+    );
     assert!(first["latency_ms"].is_number());
     assert!(!first.to_string().contains("busybox"));
 
     let (status, metrics) = webhook.get("/metrics").await;
     assert_eq!(status, 200);
-    assert!(metrics.contains("guard_webhook_requests_total{operation=\"CREATE\",kind=\"Pod\"} 2"), "{metrics}");
-    assert!(metrics.contains("guard_webhook_decisions_total{rule=\"GRD603\",action=\"deny\"} 1"), "{metrics}");
-    assert!(metrics.contains("guard_webhook_request_duration_seconds_count 6"), "{metrics}");
+    assert!(
+        metrics.contains("guard_webhook_requests_total{operation=\"CREATE\",kind=\"Pod\"} 2"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("guard_webhook_decisions_total{rule=\"GRD603\",action=\"deny\"} 1"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("guard_webhook_request_duration_seconds_count 6"),
+        "{metrics}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn exemptions_and_audit_mode() {
-    let webhook = Webhook::start(&["--enforcement", "warn", "--exempt-namespace", "shop-tools", "--exempt-group", "platform-admins"]).await;
+    let webhook = Webhook::start(&[
+        "--enforcement",
+        "warn",
+        "--exempt-namespace",
+        "shop-tools",
+        "--exempt-group",
+        "platform-admins",
+    ])
+    .await;
     let create = webhook.review("pod-create.json").await;
     assert_eq!(create["allowed"], true, "{create}");
-    let warnings: Vec<&str> = create["warnings"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
-    assert!(warnings.iter().any(|w| w.starts_with("GRD101 at spec.containers[0].securityContext.privileged")), "{warnings:?}");
-    assert!(warnings.iter().all(|w| w.chars().count() <= 120), "{warnings:?}");
+    let warnings: Vec<&str> = create["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("GRD101 at spec.containers[0].securityContext.privileged")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings.iter().all(|w| w.chars().count() <= 120),
+        "{warnings:?}"
+    );
 
-    let mut exempt: Value = serde_json::from_slice(&std::fs::read(Path::new(ROOT).join("testdata/webhook/pod-create.json")).unwrap()).unwrap();
+    let mut exempt: Value = serde_json::from_slice(
+        &std::fs::read(Path::new(ROOT).join("testdata/webhook/pod-create.json")).unwrap(),
+    )
+    .unwrap();
     exempt["request"]["userInfo"]["groups"] = serde_json::json!(["platform-admins"]);
-    let (status, text) = webhook.request("POST", "/validate", serde_json::to_vec(&exempt).unwrap()).await;
+    let (status, text) = webhook
+        .request("POST", "/validate", serde_json::to_vec(&exempt).unwrap())
+        .await;
     assert_eq!(status, 200);
     let answer: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(answer["response"]["allowed"], true);
     assert!(answer["response"].get("warnings").is_none(), "{answer}");
     let (_, metrics) = webhook.get("/metrics").await;
-    assert!(metrics.contains("guard_webhook_decisions_total{rule=\"GRD101\",action=\"warn\"} 1"), "{metrics}");
-    assert!(metrics.contains("guard_webhook_decisions_total{rule=\"none\",action=\"exempt\"} 1"), "{metrics}");
+    assert!(
+        metrics.contains("guard_webhook_decisions_total{rule=\"GRD101\",action=\"warn\"} 1"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("guard_webhook_decisions_total{rule=\"none\",action=\"exempt\"} 1"),
+        "{metrics}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn hostile_bodies_get_clear_refusals() {
     let webhook = Webhook::start(&[]).await;
-    let (status, text) = webhook.request("POST", "/validate", b"{\"kind\":".to_vec()).await;
+    let (status, text) = webhook
+        .request("POST", "/validate", b"{\"kind\":".to_vec())
+        .await;
     assert_eq!(status, 400);
     assert!(text.contains("not JSON"), "{text}");
     let (status, text) = webhook
-        .request("POST", "/validate", br#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"}}"#.to_vec())
+        .request(
+            "POST",
+            "/validate",
+            br#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"}}"#.to_vec(),
+        )
         .await;
     assert_eq!(status, 400);
-    assert!(text.contains("expected apiVersion admission.k8s.io/v1 and kind AdmissionReview"), "{text}");
+    assert!(
+        text.contains("expected apiVersion admission.k8s.io/v1 and kind AdmissionReview"),
+        "{text}"
+    );
     assert!(webhook.oversized().await.starts_with("HTTP/1.1 413 "));
     let (status, _) = webhook.get("/validate").await;
     assert_eq!(status, 405);
@@ -329,8 +418,14 @@ async fn hostile_bodies_get_clear_refusals() {
     // Still serving after all that.
     assert_eq!(webhook.review("pod-create.json").await["allowed"], false);
     let (_, metrics) = webhook.get("/metrics").await;
-    assert!(metrics.contains("guard_webhook_rejected_total{reason=\"malformed\"} 2"), "{metrics}");
-    assert!(metrics.contains("guard_webhook_rejected_total{reason=\"too_large\"} 1"), "{metrics}");
+    assert!(
+        metrics.contains("guard_webhook_rejected_total{reason=\"malformed\"} 2"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("guard_webhook_rejected_total{reason=\"too_large\"} 1"),
+        "{metrics}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -338,13 +433,27 @@ async fn a_slow_policy_is_stopped_and_the_failure_policy_answers() {
     let slow = "testdata/webhook/slow";
     // The Deployment passes every bundled rule: only the slow policy is in doubt.
     for (policy, allowed) in [("fail", false), ("ignore", true)] {
-        let webhook = Webhook::start(&["-p", slow, "--evaluation-timeout-ms", "500", "--failure-policy", policy]).await;
+        let webhook = Webhook::start(&[
+            "-p",
+            slow,
+            "--evaluation-timeout-ms",
+            "500",
+            "--failure-policy",
+            policy,
+        ])
+        .await;
         let answer = webhook.review("deployment-update.json").await;
         assert_eq!(answer["allowed"], allowed, "{answer}");
         let text = answer.to_string();
-        assert!(text.contains("exceeded") && text.contains("time limit"), "{text}");
+        assert!(
+            text.contains("exceeded") && text.contains("time limit"),
+            "{text}"
+        );
         let (_, metrics) = webhook.get("/metrics").await;
-        assert!(metrics.contains("guard_webhook_evaluation_timeouts_total 1"), "{metrics}");
+        assert!(
+            metrics.contains("guard_webhook_evaluation_timeouts_total 1"),
+            "{metrics}"
+        );
     }
 }
 
@@ -353,7 +462,9 @@ async fn http2_and_certificate_rotation() {
     let webhook = Webhook::start(&[]).await;
     let stream = hyper_util::rt::TokioIo::new(webhook.tls(b"h2").await);
     let (mut sender, connection) =
-        hyper::client::conn::http2::handshake(hyper_util::rt::TokioExecutor::new(), stream).await.unwrap();
+        hyper::client::conn::http2::handshake(hyper_util::rt::TokioExecutor::new(), stream)
+            .await
+            .unwrap();
     tokio::spawn(connection);
     let body = std::fs::read(Path::new(ROOT).join("testdata/webhook/pod-create.json")).unwrap();
     let request = hyper::Request::builder()
@@ -383,16 +494,30 @@ async fn http2_and_certificate_rotation() {
 async fn a_bad_policy_change_keeps_the_last_good_set() {
     let dir = scratch_dir();
     let policy = dir.join("policy.rego");
-    std::fs::write(&policy, "package main\n\ndeny contains \"no pods\" if input.kind == \"Pod\"\n").unwrap();
+    std::fs::write(
+        &policy,
+        "package main\n\ndeny contains \"no pods\" if input.kind == \"Pod\"\n",
+    )
+    .unwrap();
     let path = policy.display().to_string();
     let webhook = Webhook::start(&["-p", &path]).await;
     let before = webhook.review("pod-create.json").await;
-    assert!(before["status"]["message"].as_str().unwrap().contains("no pods"));
+    assert!(
+        before["status"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no pods")
+    );
 
     std::fs::write(&policy, "package main\n\ndeny contains \"broken\" if {\n").unwrap();
     let mut logged = false;
     for _ in 0..300 {
-        logged = webhook.log.lock().unwrap().iter().any(|l| l.contains("policies failed to load") && l.contains("policy.rego:"));
+        logged = webhook
+            .log
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|l| l.contains("policies failed to load") && l.contains("policy.rego:"));
         if logged {
             break;
         }
@@ -400,12 +525,25 @@ async fn a_bad_policy_change_keeps_the_last_good_set() {
     }
     assert!(logged, "the bad change is logged with its position");
     let during = webhook.review("pod-create.json").await;
-    assert!(during["status"]["message"].as_str().unwrap().contains("no pods"), "{during}");
+    assert!(
+        during["status"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no pods"),
+        "{during}"
+    );
 
-    std::fs::write(&policy, "package main\n\ndeny contains \"still no pods\" if input.kind == \"Pod\"\n").unwrap();
+    std::fs::write(
+        &policy,
+        "package main\n\ndeny contains \"still no pods\" if input.kind == \"Pod\"\n",
+    )
+    .unwrap();
     let mut message = String::new();
     for _ in 0..300 {
-        message = webhook.review("pod-create.json").await["status"]["message"].as_str().unwrap_or_default().to_string();
+        message = webhook.review("pod-create.json").await["status"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         if message.contains("still no pods") {
             break;
         }
@@ -429,13 +567,23 @@ async fn sigterm_stops_gracefully() {
 
 #[test]
 fn the_manifests_pass_guard_check() {
-    for flags in [&[][..], &["--cert-manager", "--failure-policy", "ignore"][..]] {
+    for flags in [
+        &[][..],
+        &["--cert-manager", "--failure-policy", "ignore"][..],
+    ] {
         let manifests = guard(&[&["webhook", "manifests"][..], flags].concat());
         manifests.expect_code(0);
         let dir = scratch_dir();
         let file = dir.join("guard.yaml");
         std::fs::write(&file, &manifests.stdout).unwrap();
-        let check = guard(&["check", "--profile", "all", "--format", "json", &file.display().to_string()]);
+        let check = guard(&[
+            "check",
+            "--profile",
+            "all",
+            "--format",
+            "json",
+            &file.display().to_string(),
+        ]);
         check.expect_code(0);
         assert_eq!(check.json()["summary"]["findings"], 0, "{}", check.stdout);
         let _ = std::fs::remove_dir_all(&dir);

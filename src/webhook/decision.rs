@@ -6,8 +6,8 @@ use super::review::{Operation, Request};
 use crate::blueprint::{Blueprint, ComponentType};
 use crate::core::{Code, Diagnostic, Finding, Fix, Location, Severity};
 use crate::engine::{Evaluation, Guard, Outcome};
-use regorus::Value;
 use crate::source::DottedPath;
+use regorus::Value;
 
 /// The Blueprint rule a scale below the spec breaks.
 const REPLICAS_RULE: &str = "GRD603";
@@ -323,7 +323,10 @@ pub fn limit_warnings(warnings: Vec<String>) -> Vec<String> {
         kept.push(cut);
     }
     if kept.len() < total {
-        kept.push(format!("guard: {} more warning(s) left out", total - kept.len()));
+        kept.push(format!(
+            "guard: {} more warning(s) left out",
+            total - kept.len()
+        ));
     }
     kept
 }
@@ -404,7 +407,15 @@ mod tests {
         assert!(warnings.iter().all(|w| w.chars().count() <= WARNING_CHARS));
         let total: usize = warnings.iter().map(|w| w.chars().count()).sum();
         assert!(total <= WARNINGS_TOTAL_CHARS);
-        assert!(warnings.last().unwrap().contains("more warning(s) left out"));
-        assert_eq!(limit_warnings(vec!["short".into()]), vec!["short".to_string()]);
+        assert!(
+            warnings
+                .last()
+                .unwrap()
+                .contains("more warning(s) left out")
+        );
+        assert_eq!(
+            limit_warnings(vec!["short".into()]),
+            vec!["short".to_string()]
+        );
     }
 }

@@ -381,6 +381,9 @@ mod tests {
         let with_cert_manager = render(&options(true));
         let input = Input::from_text("manifests.yaml".into(), &with_cert_manager);
         assert_eq!(input.objects.len(), 9);
-        assert!(with_cert_manager.contains("cert-manager.io/inject-ca-from: guard-system/guard-webhook"));
+        assert!(
+            with_cert_manager
+                .contains("cert-manager.io/inject-ca-from: guard-system/guard-webhook")
+        );
     }
 }

@@ -111,8 +111,8 @@ struct UserInfo {
 /// Decodes a request body.
 pub fn decode(body: &[u8]) -> Result<Request, DecodeError> {
     let fail = |message: String| DecodeError(message);
-    let document: serde_json::Value = serde_json::from_slice(body)
-        .map_err(|e| fail(format!("the body is not JSON: {e}")))?;
+    let document: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| fail(format!("the body is not JSON: {e}")))?;
     let serde_json::Value::Object(mut review) = document else {
         return Err(fail("an AdmissionReview is a JSON object".into()));
     };
@@ -215,7 +215,9 @@ mod tests {
     use super::*;
 
     fn review(request: &str) -> String {
-        format!(r#"{{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{request}}}"#)
+        format!(
+            r#"{{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{request}}}"#
+        )
     }
 
     #[test]
@@ -261,7 +263,9 @@ mod tests {
             review(r#"{"uid":"u","kind":{"kind":"Pod"},"operation":"CREATE"}"#),
             review(r#"{"uid":"u","kind":{"kind":"Pod"},"operation":"PATCH","object":{}}"#),
             review(r#"{"uid":7,"kind":{"kind":"Pod"},"operation":"CREATE","object":{}}"#),
-            review(r#"{"uid":"u","kind":{"kind":"Pod"},"operation":"CREATE","object":{"kind":"Pod"}}"#),
+            review(
+                r#"{"uid":"u","kind":{"kind":"Pod"},"operation":"CREATE","object":{"kind":"Pod"}}"#,
+            ),
         ];
         for body in cases {
             assert!(decode(body.as_bytes()).is_err(), "{body}");

@@ -92,7 +92,10 @@ pub async fn serve(
             check_interval: NonZeroU32::MIN,
         },
     ));
-    let resolver = Arc::new(CertificateResolver::load(&options.tls_cert, &options.tls_key)?);
+    let resolver = Arc::new(CertificateResolver::load(
+        &options.tls_cert,
+        &options.tls_key,
+    )?);
     let mut tls = ServerConfig::builder_with_protocol_versions(&[
         &rustls::version::TLS13,
         &rustls::version::TLS12,
@@ -157,7 +160,9 @@ pub async fn serve(
     state.shutting_down.store(true, Ordering::SeqCst);
     drop(listener);
     reloading.abort();
-    log(&serde_json::json!({"msg": "shutting down", "grace_seconds": options.shutdown_grace.as_secs()}));
+    log(
+        &serde_json::json!({"msg": "shutting down", "grace_seconds": options.shutdown_grace.as_secs()}),
+    );
     let finished = tokio::time::timeout(options.shutdown_grace, graceful.shutdown())
         .await
         .is_ok();
@@ -220,7 +225,9 @@ async fn watch(
                 }
                 Err(error) => {
                     state.metrics.reload("certificate", "failure");
-                    log(&serde_json::json!({"msg": "certificate reload failed, the last good one serves", "error": error}));
+                    log(
+                        &serde_json::json!({"msg": "certificate reload failed, the last good one serves", "error": error}),
+                    );
                 }
             }
         }
@@ -258,7 +265,10 @@ async fn route(state: &State, request: hyper::Request<Incoming>) -> Response {
             if ready {
                 text(StatusCode::OK, "ready\n")
             } else {
-                text(StatusCode::SERVICE_UNAVAILABLE, "not ready: policies are not compiled yet, or guard is shutting down\n")
+                text(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "not ready: policies are not compiled yet, or guard is shutting down\n",
+                )
             }
         }
         (&Method::GET, "/metrics") => respond(
@@ -267,8 +277,14 @@ async fn route(state: &State, request: hyper::Request<Incoming>) -> Response {
             state.metrics.render(),
         ),
         (&Method::POST, "/validate") => validate(state, request).await,
-        (_, "/validate") => text(StatusCode::METHOD_NOT_ALLOWED, "POST an AdmissionReview to /validate\n"),
-        _ => text(StatusCode::NOT_FOUND, "guard serves POST /validate, /healthz, /readyz and /metrics\n"),
+        (_, "/validate") => text(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "POST an AdmissionReview to /validate\n",
+        ),
+        _ => text(
+            StatusCode::NOT_FOUND,
+            "guard serves POST /validate, /healthz, /readyz and /metrics\n",
+        ),
     }
 }
 
@@ -289,12 +305,18 @@ async fn validate(state: &State, request: hyper::Request<Incoming>) -> Response 
     if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
         return too_large();
     }
-    let body = match Limited::new(request.into_body(), MAX_BODY_BYTES).collect().await {
+    let body = match Limited::new(request.into_body(), MAX_BODY_BYTES)
+        .collect()
+        .await
+    {
         Ok(body) => body.to_bytes(),
         Err(error) if error.is::<http_body_util::LengthLimitError>() => return too_large(),
         Err(error) => {
             state.metrics.rejected("unreadable");
-            return text(StatusCode::BAD_REQUEST, format!("the body could not be read: {error}\n"));
+            return text(
+                StatusCode::BAD_REQUEST,
+                format!("the body could not be read: {error}\n"),
+            );
         }
     };
     let review = match review::decode(&body) {
@@ -308,12 +330,18 @@ async fn validate(state: &State, request: hyper::Request<Incoming>) -> Response 
     state.metrics.request(review.operation.as_str(), &kind);
     let Some(policies) = state.policies.read().ok().and_then(|p| p.clone()) else {
         state.metrics.rejected("not_ready");
-        return text(StatusCode::SERVICE_UNAVAILABLE, "guard's policies are not compiled yet\n");
+        return text(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "guard's policies are not compiled yet\n",
+        );
     };
     if state.waiting.fetch_add(1, Ordering::SeqCst) >= state.max_waiting {
         state.waiting.fetch_sub(1, Ordering::SeqCst);
         state.metrics.rejected("busy");
-        return text(StatusCode::SERVICE_UNAVAILABLE, "guard is at its limit of queued reviews; retry\n");
+        return text(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "guard is at its limit of queued reviews; retry\n",
+        );
     }
     let decision = evaluate(state, policies, review).await;
     state.waiting.fetch_sub(1, Ordering::SeqCst);
@@ -329,16 +357,28 @@ async fn validate(state: &State, request: hyper::Request<Incoming>) -> Response 
 }
 
 /// Decides on a blocking thread once a slot is free, within the time limit.
-async fn evaluate(state: &State, policies: Arc<Policies>, review: Request) -> (Arc<Request>, Decision) {
+async fn evaluate(
+    state: &State,
+    policies: Arc<Policies>,
+    review: Request,
+) -> (Arc<Request>, Decision) {
     let review = Arc::new(review);
-    let timed_out = || decision::failure(&review, &state.admission, "the evaluation exceeded its time limit".into(), true);
+    let timed_out = || {
+        decision::failure(
+            &review,
+            &state.admission,
+            "the evaluation exceeded its time limit".into(),
+            true,
+        )
+    };
     let Ok(permit) = Arc::clone(&state.evaluations).acquire_owned().await else {
         return (Arc::clone(&review), timed_out());
     };
     let admission = state.admission.clone();
     let reviewed = Arc::clone(&review);
     let task = tokio::task::spawn_blocking(move || {
-        let decision = decision::decide(&policies.guard, &policies.evaluation, &reviewed, &admission);
+        let decision =
+            decision::decide(&policies.guard, &policies.evaluation, &reviewed, &admission);
         drop(permit);
         decision
     });
@@ -347,7 +387,12 @@ async fn evaluate(state: &State, policies: Arc<Policies>, review: Request) -> (A
     let bound = state.evaluation_timeout + state.evaluation_timeout / 2 + Duration::from_millis(50);
     let decision = match tokio::time::timeout(bound, task).await {
         Ok(Ok(decision)) => decision,
-        Ok(Err(_)) => decision::failure(&review, &state.admission, "the evaluation failed".into(), false),
+        Ok(Err(_)) => decision::failure(
+            &review,
+            &state.admission,
+            "the evaluation failed".into(),
+            false,
+        ),
         Err(_) => timed_out(),
     };
     (review, decision)
