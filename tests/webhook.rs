@@ -458,6 +458,43 @@ async fn a_slow_policy_is_stopped_and_the_failure_policy_answers() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn reviews_past_the_bounds_are_turned_away() {
+    let webhook = Arc::new(
+        Webhook::start(&[
+            "-p",
+            "testdata/webhook/slow",
+            "--evaluation-timeout-ms",
+            "5000",
+            "--max-concurrent",
+            "1",
+            "--max-queued",
+            "0",
+        ])
+        .await,
+    );
+    let busy = Arc::clone(&webhook);
+    let first = tokio::spawn(async move { busy.review("deployment-update.json").await });
+    let body = std::fs::read(Path::new(ROOT).join("testdata/webhook/pod-create.json")).unwrap();
+    let mut refused = None;
+    for _ in 0..40 {
+        let (status, text) = webhook.request("POST", "/validate", body.clone()).await;
+        if status == 503 {
+            refused = Some(text);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let refused = refused.expect("a review past the one slot is refused while the slot is taken");
+    assert!(refused.contains("limit of queued reviews"), "{refused}");
+    assert_eq!(first.await.unwrap()["status"]["code"], 500);
+    let (_, metrics) = webhook.get("/metrics").await;
+    assert!(
+        metrics.contains("guard_webhook_rejected_total{reason=\"busy\"}"),
+        "{metrics}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn http2_and_certificate_rotation() {
     let webhook = Webhook::start(&[]).await;
     let stream = hyper_util::rt::TokioIo::new(webhook.tls(b"h2").await);
