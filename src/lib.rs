@@ -37,3 +37,4 @@ pub mod policy;
 pub mod process;
 pub mod report;
 pub mod source;
+pub mod webhook;

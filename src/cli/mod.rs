@@ -5,6 +5,7 @@
 mod analyze;
 mod check;
 mod verify;
+mod webhook;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use guard::blueprint::Blueprint;
@@ -60,6 +61,9 @@ enum Command {
     /// workloads, Services, Ingresses, PodDisruptionBudgets and NetworkPolicies
     /// that pass `check --blueprint` with every rule.
     Generate(GenerateArgs),
+    /// Serve the same policies and Blueprint as a validating admission
+    /// webhook (`POST /validate` over HTTPS), or print its manifests.
+    Webhook(webhook::WebhookArgs),
 }
 
 #[derive(clap::Args)]
@@ -107,6 +111,7 @@ pub fn run() -> u8 {
         Command::Blueprint(command) => run_blueprint(command),
         Command::Verify(args) => verify::run(&args),
         Command::Generate(args) => run_generate(args),
+        Command::Webhook(args) => webhook::run(args),
     }
 }
 

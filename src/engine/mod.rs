@@ -381,6 +381,17 @@ impl Evaluation {
         self.guard.finish(raw, &[object], false)
     }
 
+    /// Checks a DELETE request: only Gatekeeper constraints, which see the
+    /// operation in `input.review`, can tell a deletion from a creation; the
+    /// bundled rules and conftest policies judge objects, not their removal.
+    pub fn check_deletion(&self, old_object: &Object, request: &Value) -> Outcome {
+        let mut raw = Raw::default();
+        self.add_gatekeeper(&mut raw, |prepared| {
+            prepared.evaluate_request(old_object, request)
+        });
+        self.guard.finish(raw, &[old_object], false)
+    }
+
     fn add_gatekeeper(
         &self,
         raw: &mut Raw,
