@@ -472,21 +472,27 @@ async fn reviews_past_the_bounds_are_turned_away() {
         ])
         .await,
     );
-    let busy = Arc::clone(&webhook);
-    let first = tokio::spawn(async move { busy.review("deployment-update.json").await });
-    let body = std::fs::read(Path::new(ROOT).join("testdata/webhook/pod-create.json")).unwrap();
-    let mut refused = None;
-    for _ in 0..40 {
-        let (status, text) = webhook.request("POST", "/validate", body.clone()).await;
-        if status == 503 {
-            refused = Some(text);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let refused = refused.expect("a review past the one slot is refused while the slot is taken");
-    assert!(refused.contains("limit of queued reviews"), "{refused}");
-    assert_eq!(first.await.unwrap()["status"]["code"], 500);
+    // Two slow reviews at once with one slot and no queue: whichever comes
+    // second is turned away while the first is evaluated, in either order.
+    let body =
+        std::fs::read(Path::new(ROOT).join("testdata/webhook/deployment-update.json")).unwrap();
+    let send = |webhook: Arc<Webhook>, body: Vec<u8>| {
+        tokio::spawn(async move { webhook.request("POST", "/validate", body).await })
+    };
+    let one = send(Arc::clone(&webhook), body.clone());
+    let two = send(Arc::clone(&webhook), body);
+    let mut answers = vec![one.await.unwrap(), two.await.unwrap()];
+    answers.sort_by_key(|(status, _)| *status);
+    let [(evaluated, review), (refused, text)] = answers.as_slice() else {
+        unreachable!("two requests were sent");
+    };
+    assert_eq!((*evaluated, *refused), (200, 503), "{review}\n{text}");
+    assert!(text.contains("limit of queued reviews"), "{text}");
+    let review: Value = serde_json::from_str(review).unwrap();
+    assert_eq!(
+        review["response"]["status"]["code"], 500,
+        "the slow policy timed out: {review}"
+    );
     let (_, metrics) = webhook.get("/metrics").await;
     assert!(
         metrics.contains("guard_webhook_rejected_total{reason=\"busy\"}"),
