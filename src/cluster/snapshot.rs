@@ -7,7 +7,7 @@
 //! dump` (see `testdata/cluster/README.md`), so analysis runs the same on
 //! both and can be tested without a cluster.
 
-use crate::core::{Code, Diagnostic, Location, Object, ObjectRef, Origin, Pos, SpanNode};
+use crate::core::{Code, Diagnostic, Location, Object, ObjectRef, Origin};
 use crate::source::object_ref;
 use regorus::Value;
 use std::collections::{BTreeSet, HashMap};
@@ -391,12 +391,7 @@ pub fn live_object(value: Value) -> Option<Object> {
         uid: text("uid"),
         resource_version: text("resourceVersion"),
     };
-    Some(Object {
-        id,
-        value,
-        spans: SpanNode::Scalar(Pos::new(0, 0)),
-        origin,
-    })
+    Some(Object::unplaced(id, value, origin))
 }
 
 /// The logs a file holds, by where it sits below `root`.
