@@ -130,9 +130,24 @@ pub struct Context<'a> {
     pub snapshot: &'a Snapshot,
     pub blueprint: Option<&'a Blueprint>,
     pub scope: &'a Scope,
+    /// Every pod's container problems, read once for all pod analyzers.
+    pods: std::sync::OnceLock<Vec<pods::Problem<'a>>>,
 }
 
 impl<'a> Context<'a> {
+    pub fn new(
+        snapshot: &'a Snapshot,
+        blueprint: Option<&'a Blueprint>,
+        scope: &'a Scope,
+    ) -> Context<'a> {
+        Context {
+            snapshot,
+            blueprint,
+            scope,
+            pods: std::sync::OnceLock::new(),
+        }
+    }
+
     /// The objects of `kind` in scope.
     pub fn objects(&self, kind: &'a str) -> impl Iterator<Item = &'a Object> + 'a {
         let namespace = self.scope.namespace.clone();
@@ -185,23 +200,14 @@ fn in_scope(namespace: Option<&str>, object: &Object) -> bool {
 /// to start again, one pod per top owner (its pods crash the same way).
 /// Reading them before analysing keeps analyzers free of the network.
 pub fn logs_wanted(snapshot: &Snapshot, scope: &Scope) -> Vec<LogKey> {
-    let context = Context {
-        snapshot,
-        blueprint: None,
-        scope,
-    };
-    pods::logs_wanted(&context)
+    pods::logs_wanted(&Context::new(snapshot, None, scope))
 }
 
 /// Analyses `snapshot`: every analyzer, then the policy audit through
 /// `guard`, into one report in the same shape as `guard check`'s.
 pub fn analyze(guard: &Guard, snapshot: &Snapshot, scope: &Scope) -> Report {
     let settings = guard.settings();
-    let context = Context {
-        snapshot,
-        blueprint: settings.blueprint.as_deref(),
-        scope,
-    };
+    let context = Context::new(snapshot, settings.blueprint.as_deref(), scope);
     // The config's `rules:` turn analyzers off and change their severity,
     // as they do the bundled rules'.
     let selection = &settings.selection;

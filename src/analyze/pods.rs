@@ -32,7 +32,7 @@ enum Kind {
 }
 
 /// One container's (or, for scheduling, one pod's) problem.
-struct Problem<'a> {
+pub(super) struct Problem<'a> {
     kind: Kind,
     pod: &'a Object,
     /// Empty for a pod that is not scheduled.
@@ -46,7 +46,11 @@ struct Problem<'a> {
 
 /// Every pod's problems, at most one per container: the most specific
 /// state wins (an OOM-killed container that is in back-off is OOM-killed).
-fn problems<'a>(context: &Context<'a>) -> Vec<Problem<'a>> {
+fn problems<'c, 'a>(context: &'c Context<'a>) -> &'c [Problem<'a>] {
+    context.pods.get_or_init(|| classify_pods(context))
+}
+
+fn classify_pods<'a>(context: &Context<'a>) -> Vec<Problem<'a>> {
     let mut out = Vec::new();
     for pod in context.objects("Pod") {
         let status = &pod.value["status"];
@@ -217,7 +221,7 @@ pub(super) fn logs_wanted(context: &Context) -> Vec<LogKey> {
         if !seen.insert((top.id.clone(), problem.container.clone())) {
             continue;
         }
-        if let Some(key) = log_key(&problem) {
+        if let Some(key) = log_key(problem) {
             keys.push(key);
         }
         if keys.len() == LOGS {
@@ -248,7 +252,7 @@ fn report(
     describe: fn(&Group) -> String,
 ) -> Vec<Finding> {
     let mut groups: BTreeMap<(crate::core::ObjectRef, String), Group> = BTreeMap::new();
-    for problem in problems(context).into_iter().filter(|p| p.kind == kind) {
+    for problem in problems(context).iter().filter(|p| p.kind == kind) {
         let top = context.top_owner(problem.pod);
         groups
             .entry((top.id.clone(), problem.container.clone()))
@@ -311,7 +315,7 @@ fn report(
 /// The problems of one container across the pods of one top owner.
 struct Group<'a> {
     top: &'a Object,
-    problems: Vec<Problem<'a>>,
+    problems: Vec<&'a Problem<'a>>,
     /// How many pods the top owner has in all.
     pods: usize,
     /// The last log lines of one affected instance, redacted.
@@ -320,7 +324,7 @@ struct Group<'a> {
 
 impl Group<'_> {
     fn first(&self) -> &Problem<'_> {
-        &self.problems[0]
+        self.problems[0]
     }
 
     /// "container api of 2 of 3 pods" or "container api".
